@@ -1,0 +1,175 @@
+/**
+ * The one place that reads the environment. `loadConfig(env)` validates every variable with ajv, lists every
+ * problem at once, and returns a frozen object; nothing else in the service touches `process.env`.
+ * Every variable is documented in `.env.example` and the README.
+ */
+import { Ajv, type JSONSchemaType, type ErrorObject } from 'ajv'
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+export interface Config {
+  host: string
+  port: number
+  /** The service's own state. Unset: an embedded PGlite database in `dataDir`. */
+  databaseUrl: string | null
+  dataDir: string
+  /** Platform data, read-only. Unset: the service's own database. */
+  olveryDatabaseUrl: string | null
+  olveryDbSchema: string
+  logLevel: LogLevel
+  /** Apply pending migrations when the server starts. */
+  migrateOnStart: boolean
+  /** Fill the embedded database with the Olvery reference schema and demo data when it has none. */
+  demoSeed: boolean
+  /** Idle lifetime of a 1C exchange session (PROTOCOL.md §2: at least an hour, 1C may load for minutes). */
+  sessionTtlSeconds: number
+  /** EXPORT-SEMANTICS.md rule 4: how far behind the query start the watermark stays. */
+  exportSafetyLagSeconds: number
+  /** `file_limit` advertised by `init` and the body limit of `mode=file` (PROTOCOL.md §3.2). */
+  fileLimitBytes: number
+  /** The service's own exchange path; `/bitrix/admin/1c_exchange.php` is always served too (PROTOCOL.md §2). */
+  exchangePath: string
+  /** Public base URL used only in the start-up hints, e.g. `https://1c.example.ru`. */
+  publicUrl: string | null
+}
+
+/** Names of the environment variables, in the order the README lists them. */
+export const ENV_VARIABLES = [
+  'HOST',
+  'PORT',
+  'DATABASE_URL',
+  'DATA_DIR',
+  'OLVERY_DATABASE_URL',
+  'OLVERY_DB_SCHEMA',
+  'LOG_LEVEL',
+  'MIGRATE_ON_START',
+  'DEMO_SEED',
+  'SESSION_TTL_SECONDS',
+  'EXPORT_SAFETY_LAG_SECONDS',
+  'FILE_LIMIT_BYTES',
+  'EXCHANGE_PATH',
+  'PUBLIC_URL',
+] as const
+
+type EnvName = (typeof ENV_VARIABLES)[number]
+
+/** The raw environment as ajv sees it: strings, coerced by the schema. */
+type RawEnv = {
+  HOST: string
+  PORT: number
+  DATABASE_URL?: string | null
+  DATA_DIR: string
+  OLVERY_DATABASE_URL?: string | null
+  OLVERY_DB_SCHEMA: string
+  LOG_LEVEL: LogLevel
+  MIGRATE_ON_START: boolean
+  DEMO_SEED?: boolean | null
+  SESSION_TTL_SECONDS: number
+  EXPORT_SAFETY_LAG_SECONDS: number
+  FILE_LIMIT_BYTES: number
+  EXCHANGE_PATH: string
+  PUBLIC_URL?: string | null
+}
+
+const postgresUrl = { type: 'string', nullable: true, pattern: '^postgres(ql)?://' } as const
+
+const envSchema: JSONSchemaType<RawEnv> = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+    DATABASE_URL: { ...postgresUrl, default: null },
+    DATA_DIR: { type: 'string', minLength: 1, default: './data' },
+    OLVERY_DATABASE_URL: { ...postgresUrl, default: null },
+    OLVERY_DB_SCHEMA: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$', default: 'olvery' },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+    },
+    MIGRATE_ON_START: { type: 'boolean', default: true },
+    DEMO_SEED: { type: 'boolean', nullable: true, default: null },
+    SESSION_TTL_SECONDS: { type: 'integer', minimum: 60, maximum: 7 * 24 * 3600, default: 3 * 3600 },
+    EXPORT_SAFETY_LAG_SECONDS: { type: 'integer', minimum: 0, maximum: 7 * 24 * 3600, default: 600 },
+    FILE_LIMIT_BYTES: { type: 'integer', minimum: 1024, maximum: 100 * 1024 * 1024, default: 1024 * 1024 },
+    EXCHANGE_PATH: { type: 'string', pattern: '^/[A-Za-z0-9._/-]*$', default: '/1c_exchange' },
+    PUBLIC_URL: { type: 'string', nullable: true, pattern: '^https?://', default: null },
+  },
+  required: [
+    'HOST',
+    'PORT',
+    'DATA_DIR',
+    'OLVERY_DB_SCHEMA',
+    'LOG_LEVEL',
+    'MIGRATE_ON_START',
+    'SESSION_TTL_SECONDS',
+    'EXPORT_SAFETY_LAG_SECONDS',
+    'FILE_LIMIT_BYTES',
+    'EXCHANGE_PATH',
+  ],
+}
+
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true })
+const validateEnv = ajv.compile(envSchema)
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[]
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+function describe(error: ErrorObject): string {
+  const name = error.instancePath.replace(/^\//, '') || String(error.params['missingProperty'] ?? 'environment')
+  if (error.keyword === 'enum') {
+    return `${name} must be one of ${(error.params['allowedValues'] as string[]).join(', ')}`
+  }
+  if (error.keyword === 'pattern') {
+    const hint: Partial<Record<EnvName, string>> = {
+      DATABASE_URL: 'a postgres:// URL',
+      OLVERY_DATABASE_URL: 'a postgres:// URL',
+      OLVERY_DB_SCHEMA: 'a lower-case SQL identifier',
+      EXCHANGE_PATH: 'a path starting with /',
+      PUBLIC_URL: 'an http:// or https:// URL',
+    }
+    return `${name} must be ${hint[name as EnvName] ?? `like ${String(error.params['pattern'])}`}`
+  }
+  return `${name} ${error.message ?? 'is invalid'}`
+}
+
+/**
+ * Reads the service configuration from an environment map (normally `process.env`, passed in by `server.ts`).
+ * Empty strings count as unset, so `DATABASE_URL=` in a compose file means "embedded".
+ * Throws `ConfigError` listing every problem.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const raw: Record<string, unknown> = {}
+  for (const name of ENV_VARIABLES) {
+    const value = env[name]?.trim()
+    if (value !== undefined && value !== '') raw[name] = value
+  }
+  if (!validateEnv(raw)) {
+    throw new ConfigError((validateEnv.errors ?? []).map(describe))
+  }
+  const databaseUrl = raw.DATABASE_URL ?? null
+  const config: Config = {
+    host: raw.HOST,
+    port: raw.PORT,
+    databaseUrl,
+    dataDir: raw.DATA_DIR,
+    olveryDatabaseUrl: raw.OLVERY_DATABASE_URL ?? null,
+    olveryDbSchema: raw.OLVERY_DB_SCHEMA,
+    logLevel: raw.LOG_LEVEL,
+    migrateOnStart: raw.MIGRATE_ON_START,
+    demoSeed: raw.DEMO_SEED ?? databaseUrl === null,
+    sessionTtlSeconds: raw.SESSION_TTL_SECONDS,
+    exportSafetyLagSeconds: raw.EXPORT_SAFETY_LAG_SECONDS,
+    fileLimitBytes: raw.FILE_LIMIT_BYTES,
+    exchangePath: raw.EXCHANGE_PATH.replace(/\/+$/, '') || '/1c_exchange',
+    publicUrl: raw.PUBLIC_URL ?? null,
+  }
+  return Object.freeze(config)
+}

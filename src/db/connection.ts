@@ -1,0 +1,205 @@
+/**
+ * Connections: a `pg` pool when a PostgreSQL URL is configured, otherwise an embedded PGlite database in a data
+ * directory. Both return the same JavaScript types for the same SQL types, so no code above this file can tell
+ * them apart:
+ *   - int8 / count(*) → number (throws beyond 2^53 rather than rounding),
+ *   - numeric → string (money stays exact),
+ *   - date → 'YYYY-MM-DD' string (no time-zone shift),
+ *   - timestamptz → Date, jsonb → parsed value, bytea → Buffer.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { PGlite } from '@electric-sql/pglite'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import type { Logger } from 'pino'
+import type { ServiceDatabase } from './database.js'
+import type { OlveryDatabase } from '../olvery/olvery.schema.js'
+
+export const SERVICE_SCHEMA = 'commerceml'
+
+const OID = { int8: 20, bytea: 17, date: 1082, numeric: 1700 } as const
+
+function parseInt8(value: string): number {
+  const n = Number(value)
+  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} does not fit a JavaScript number`)
+  return n
+}
+
+function parseByteaHex(value: string): Buffer {
+  return Buffer.from(value.slice(2), 'hex')
+}
+
+const identity = (value: string): string => value
+
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === OID.int8) return parseInt8
+    if (oid === OID.date) return identity
+    if (oid === OID.numeric) return identity
+    return pg.types.getTypeParser(oid, format)
+  },
+} as pg.CustomTypesConfig
+
+const pgliteParsers = {
+  [OID.int8]: parseInt8,
+  [OID.date]: identity,
+  [OID.numeric]: identity,
+  [OID.bytea]: parseByteaHex,
+}
+
+export type DatabaseKind = 'postgres' | 'pglite'
+
+export interface Databases {
+  kind: DatabaseKind
+  /** The service's own tables (schema `commerceml`). */
+  db: Kysely<ServiceDatabase>
+  /** The platform's tables (schema `OLVERY_DB_SCHEMA`), read-only by contract. */
+  olvery: Kysely<OlveryDatabase>
+  /** Runs a multi-statement SQL script in one transaction on the service's own database. */
+  execScript(script: string): Promise<void>
+  /** Runs a multi-statement SQL script in one transaction on the platform database (reference DDL, demo data). */
+  execOlveryScript(script: string): Promise<void>
+  /** Resolves when every database answers. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface ConnectionOptions {
+  databaseUrl: string | null
+  dataDir: string
+  olveryDatabaseUrl: string | null
+  olveryDbSchema: string
+  logger?: Logger
+  /** Pool size per PostgreSQL database. */
+  poolSize?: number
+}
+
+export class DataDirLockedError extends Error {
+  constructor(dir: string, pid: number) {
+    super(
+      `The embedded database in ${dir} is in use by process ${pid}. ` +
+        'Stop that process, or set DATA_DIR to another directory, or DATABASE_URL to a PostgreSQL server.',
+    )
+    this.name = 'DataDirLockedError'
+  }
+}
+
+/**
+ * PGlite has no lock of its own: two processes on one directory silently lose writes. A lock file holding our pid
+ * guards it; a lock left by a process that no longer exists is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  fs.mkdirSync(dir, { recursive: true })
+  const lockPath = path.join(dir, 'olvery-1c-exchange.lock')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' })
+      return () => fs.rmSync(lockPath, { force: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const pid = Number(fs.readFileSync(lockPath, 'utf8').trim())
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) throw new DataDirLockedError(dir, pid)
+      fs.rmSync(lockPath, { force: true })
+    }
+  }
+  throw new Error(`Could not lock ${dir}`)
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+function createPool(connectionString: string, options: ConnectionOptions): pg.Pool {
+  const pool = new pg.Pool({ connectionString, types: pgTypes, max: options.poolSize ?? 10 })
+  // An idle client whose backend was terminated emits 'error' on the pool; without a listener it would crash the
+  // process. The pool discards the client and the next query opens a new connection.
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle database connection lost'))
+  return pool
+}
+
+async function execOnPool(pool: pg.Pool, script: string): Promise<void> {
+  const client = await pool.connect()
+  try {
+    await client.query('BEGIN')
+    await client.query(script) // no parameters: the simple query protocol runs several statements
+    await client.query('COMMIT')
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
+  } finally {
+    client.release()
+  }
+}
+
+export async function openDatabases(options: ConnectionOptions): Promise<Databases> {
+  const closers: Array<() => Promise<void> | void> = []
+  let root: Kysely<ServiceDatabase>
+  let execScript: (script: string) => Promise<void>
+  let kind: DatabaseKind
+
+  if (options.databaseUrl) {
+    kind = 'postgres'
+    const pool = createPool(options.databaseUrl, options)
+    root = new Kysely<ServiceDatabase>({ dialect: new PostgresDialect({ pool }) })
+    closers.push(() => root.destroy())
+    execScript = (script) => execOnPool(pool, script)
+  } else {
+    kind = 'pglite'
+    // `memory://` keeps the database in memory (tests); a directory is locked against a second process.
+    const inMemory = options.dataDir.startsWith('memory://')
+    const unlock = inMemory ? () => undefined : lockDataDir(path.resolve(options.dataDir))
+    let pglite: PGlite
+    try {
+      pglite = await PGlite.create(inMemory ? undefined : path.resolve(options.dataDir), { parsers: pgliteParsers })
+    } catch (error) {
+      unlock()
+      throw error
+    }
+    root = new Kysely<ServiceDatabase>({ dialect: new PGliteDialect(pglite) })
+    closers.push(() => root.destroy(), unlock) // destroying the dialect closes PGlite
+    // kysely-pglite-dialect serialises connections, so going through Kysely keeps scripts from interleaving with
+    // other work on the single PGlite connection.
+    execScript = (script) =>
+      root.connection().execute(async () => {
+        await pglite.transaction(async (tx) => {
+          await tx.exec(script)
+        })
+      })
+  }
+
+  let olveryRoot: Kysely<OlveryDatabase> = root as unknown as Kysely<OlveryDatabase>
+  let execOlveryScript = execScript
+  if (options.olveryDatabaseUrl) {
+    const pool = createPool(options.olveryDatabaseUrl, options)
+    olveryRoot = new Kysely<OlveryDatabase>({ dialect: new PostgresDialect({ pool }) })
+    closers.unshift(() => olveryRoot.destroy())
+    execOlveryScript = (script) => execOnPool(pool, script)
+  }
+
+  const olvery = olveryRoot.withSchema(options.olveryDbSchema)
+  const db = root.withSchema(SERVICE_SCHEMA)
+  let closed = false
+  return {
+    kind,
+    db,
+    olvery,
+    execScript,
+    execOlveryScript,
+    async ping() {
+      await sql`select 1`.execute(root)
+      if (olveryRoot !== (root as unknown)) await sql`select 1`.execute(olveryRoot)
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      for (const close of closers) await close()
+    },
+  }
+}

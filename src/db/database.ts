@@ -1,0 +1,139 @@
+/**
+ * Row types of the service's own tables (schema `commerceml`, created by `migrations/`).
+ * Repositories convert these rows into domain types; nothing else sees them.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type Json = ColumnType<unknown, string, string>
+
+export interface IntegrationsTable {
+  id: Generated<string>
+  name: string
+  class: Generated<string>
+  company_id: string
+  location_id: string
+  settings: Json
+  enabled: Generated<boolean>
+  archived_at: Timestamp | null
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+export interface CredentialsTable {
+  integration_id: string
+  login: string
+  password_hash: string
+  rotated_at: DefaultTimestamp
+}
+
+export interface ExportStateTable {
+  integration_id: string
+  watermark: Timestamp | null
+  last_query_at: Timestamp | null
+  last_success_at: Timestamp | null
+  queries_since_success: Generated<number>
+}
+
+export interface SessionsTable {
+  id: Generated<string>
+  integration_id: string
+  cookie_hash: string
+  sessid_hash: string
+  client_address: string | null
+  created_at: DefaultTimestamp
+  last_seen_at: DefaultTimestamp
+  expires_at: Timestamp
+  revoked_at: Timestamp | null
+}
+
+export interface BatchesTable {
+  id: Generated<number>
+  integration_id: string
+  session_id: string
+  created_at: DefaultTimestamp
+  query_started_at: Timestamp
+  watermark_candidate: Timestamp | null
+  order_count: number
+  byte_count: number
+  content_type: string
+  document: Buffer
+  acknowledged_at: Timestamp | null
+}
+
+export interface BatchItemsTable {
+  batch_id: number
+  order_id: string
+  order_number: string
+  fingerprint: string
+  changed_at: Timestamp
+}
+
+export interface OrderStateTable {
+  integration_id: string
+  order_id: string
+  order_number: string
+  acked_fingerprint: string | null
+  acked_batch_id: number | null
+  acked_at: Timestamp | null
+  last_sent_fingerprint: string | null
+  last_sent_batch_id: number | null
+  last_sent_at: Timestamp | null
+  unacked_serves: Generated<number>
+  isolated_at: Timestamp | null
+  last_error: string | null
+  last_error_at: Timestamp | null
+  excluded_at: Timestamp | null
+  excluded_reason: string | null
+}
+
+export interface UploadsTable {
+  id: Generated<string>
+  integration_id: string
+  session_id: string
+  filename: string
+  byte_count: Generated<number>
+  chunk_count: Generated<number>
+  sha256: string | null
+  received_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+  status: Generated<'receiving' | 'stored' | 'imported' | 'failed'>
+  imported_at: Timestamp | null
+  outcome: Json | null
+}
+
+export interface UploadChunksTable {
+  upload_id: string
+  seq: number
+  data: Buffer
+}
+
+export interface SchemaMigrationsTable {
+  version: string
+  name: string
+  checksum: string
+  applied_at: DefaultTimestamp
+}
+
+/** Every table of schema `commerceml`. */
+export interface ServiceDatabase {
+  integrations: IntegrationsTable
+  credentials: CredentialsTable
+  export_state: ExportStateTable
+  sessions: SessionsTable
+  batches: BatchesTable
+  batch_items: BatchItemsTable
+  order_state: OrderStateTable
+  uploads: UploadsTable
+  upload_chunks: UploadChunksTable
+  schema_migrations: SchemaMigrationsTable
+}
+
+export type IntegrationRow = Selectable<IntegrationsTable>
+export type NewIntegrationRow = Insertable<IntegrationsTable>
+export type IntegrationUpdate = Updateable<IntegrationsTable>
+export type SessionRow = Selectable<SessionsTable>
+export type BatchRow = Selectable<BatchesTable>
+export type OrderStateRow = Selectable<OrderStateTable>
+export type UploadRow = Selectable<UploadsTable>

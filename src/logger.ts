@@ -1,0 +1,48 @@
+/**
+ * pino, JSON lines by default and pretty only when a person watches a terminal. Secrets are redacted wherever they
+ * can appear: request headers (Basic credentials, session cookies), passwords and tokens in logged objects.
+ */
+import { createRequire } from 'node:module'
+import { pino, type Logger, type LoggerOptions } from 'pino'
+import type { Config } from './config.js'
+
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'cookie',
+  '*.cookie',
+  'sessid',
+  '*.sessid',
+]
+
+function prettyAvailable(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty')
+    return true
+  } catch {
+    return false // production images install no dev dependencies
+  }
+}
+
+export function loggerOptions(config: Pick<Config, 'logLevel'>, isTty = Boolean(process.stdout.isTTY)): LoggerOptions {
+  const options: LoggerOptions = {
+    level: config.logLevel,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  }
+  if (isTty && prettyAvailable()) {
+    options.transport = { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } }
+  }
+  return options
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {
+  if (destination) return pino(loggerOptions(config, false), destination)
+  return pino(loggerOptions(config))
+}

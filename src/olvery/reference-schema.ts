@@ -1,0 +1,21 @@
+/**
+ * The reference DDL of the Olvery source contract (`test/fixtures/olvery-reference.sql`), applied by the tests, the
+ * embedded demo and the benchmark. A real deployment never runs it: there the platform owns its tables.
+ */
+import fs from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import type { Databases } from '../db/connection.js'
+
+export const REFERENCE_DDL_PATH = fileURLToPath(new URL('../../test/fixtures/olvery-reference.sql', import.meta.url))
+
+export async function referenceDdl(schema: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name ${schema}`)
+  const text = await fs.readFile(REFERENCE_DDL_PATH, 'utf8')
+  return text
+    .replace('create schema if not exists olvery;', `create schema if not exists ${schema};`)
+    .replace('set local search_path to olvery, public;', `set local search_path to ${schema}, public;`)
+}
+
+export async function applyReferenceSchema(databases: Databases, schema: string): Promise<void> {
+  await databases.execOlveryScript(await referenceDdl(schema))
+}
