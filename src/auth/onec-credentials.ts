@@ -1,0 +1,65 @@
+/**
+ * 1C's Basic credentials. A login names one integration; the password is kept only as a scrypt hash
+ * (`scrypt$N$r$p$salt$hash`, base64url) and compared in constant time.
+ */
+import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+
+const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
+  new Promise<Buffer>((resolve, reject) =>
+    scryptCallback(password, salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))),
+  )
+
+/** N = 2^15, r = 8: about 32 MiB and some tens of milliseconds per hash (OWASP's scrypt baseline). */
+const PARAMS = { N: 2 ** 15, r: 8, p: 1 }
+const KEY_LENGTH = 32
+const MAX_MEMORY = 64 * 1024 * 1024
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16)
+  const key = await scrypt(password, salt, KEY_LENGTH, { ...PARAMS, maxmem: MAX_MEMORY })
+  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$')
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$')
+  if (scheme !== 'scrypt' || !salt || !hash) return false
+  const expected = Buffer.from(hash, 'base64url')
+  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: MAX_MEMORY,
+  })
+  return key.length === expected.length && timingSafeEqual(key, expected)
+}
+
+/** A hash that matches no password, checked when a login is unknown so the answer takes as long as a real check. */
+let decoyHash: Promise<string> | undefined
+export function decoyPasswordHash(): Promise<string> {
+  decoyHash ??= hashPassword(randomBytes(16).toString('hex'))
+  return decoyHash
+}
+
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'
+
+/** A random token from an unambiguous alphabet (no 0/O, 1/l/I), for passwords a person types into 1C. */
+export function randomToken(length: number, alphabet = ALPHABET): string {
+  const out: string[] = []
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      // Rejection sampling keeps every character equally likely.
+      if (byte < 256 - (256 % alphabet.length) && out.length < length) out.push(alphabet[byte % alphabet.length]!)
+    }
+  }
+  return out.join('')
+}
+
+/** 24 characters of a 56-letter alphabet: about 139 bits. */
+export function generatePassword(): string {
+  return randomToken(24)
+}
+
+/** `1c-` and 10 lower-case letters and digits; matches the credentials.login check constraint. */
+export function generateLogin(): string {
+  return `1c-${randomToken(10, 'abcdefghijkmnpqrstuvwxyz23456789')}`
+}
