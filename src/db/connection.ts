@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely'
 import pg from 'pg'
 import { PGlite } from '@electric-sql/pglite'
 import { PGliteDialect } from 'kysely-pglite-dialect'
@@ -57,6 +57,11 @@ export interface Databases {
   db: Kysely<ServiceDatabase>
   /** The platform's tables (schema `OLVERY_DB_SCHEMA`), read-only by contract. */
   olvery: Kysely<OlveryDatabase>
+  /**
+   * The platform's tables as seen from inside a transaction of the service's own database: the same transaction when
+   * both live in one database (PGlite has a single connection, so a second one would wait for ever), else `olvery`.
+   */
+  olveryIn(trx: Transaction<ServiceDatabase>): Kysely<OlveryDatabase>
   /** Runs a multi-statement SQL script in one transaction on the service's own database. */
   execScript(script: string): Promise<void>
   /** Runs a multi-statement SQL script in one transaction on the platform database (reference DDL, demo data). */
@@ -157,7 +162,10 @@ export async function openDatabases(options: ConnectionOptions): Promise<Databas
     const unlock = inMemory ? () => undefined : lockDataDir(path.resolve(options.dataDir))
     let pglite: PGlite
     try {
-      pglite = await PGlite.create(inMemory ? undefined : path.resolve(options.dataDir), { parsers: pgliteParsers })
+      pglite = await PGlite.create({
+        ...(inMemory ? {} : { dataDir: path.resolve(options.dataDir) }),
+        parsers: pgliteParsers,
+      })
     } catch (error) {
       unlock()
       throw error
@@ -185,11 +193,14 @@ export async function openDatabases(options: ConnectionOptions): Promise<Databas
 
   const olvery = olveryRoot.withSchema(options.olveryDbSchema)
   const db = root.withSchema(SERVICE_SCHEMA)
+  const shared = !options.olveryDatabaseUrl
   let closed = false
   return {
     kind,
     db,
     olvery,
+    olveryIn: (trx) =>
+      shared ? (trx.withoutPlugins() as unknown as Kysely<OlveryDatabase>).withSchema(options.olveryDbSchema) : olvery,
     execScript,
     execOlveryScript,
     async ping() {

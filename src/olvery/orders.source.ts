@@ -1,0 +1,241 @@
+/**
+ * The only reads of the platform's tables (../shared/design/OLVERY-SOURCE.md). Read-only by contract: nothing here
+ * writes, and the service may run with a read-only role on OLVERY_DATABASE_URL.
+ */
+import { sql, type Kysely } from 'kysely'
+import type { OlveryDatabase } from './olvery.schema.js'
+import type { PlatformCompany, PlatformOrder, PlatformOrderItem, PlatformPayment } from './platform-order.js'
+
+type Olvery = Kysely<OlveryDatabase>
+
+export interface CandidateOrder {
+  id: string
+  /** greatest(orders.updated_at, max(payments.updated_at)) */
+  changedAt: Date
+}
+
+/**
+ * Orders of a company that may have changed since `changedSince` (all of them when null), plus the orders named in
+ * `alsoIds` whatever their timestamps, oldest change first. The three branches each use an index of the contract:
+ * orders (company_id, updated_at), payments (updated_at) and the primary key.
+ */
+export async function findCandidateOrders(
+  olvery: Olvery,
+  params: { companyId: string; changedSince: Date | null; alsoIds?: readonly string[] },
+): Promise<CandidateOrder[]> {
+  const { companyId, changedSince } = params
+  const alsoIds = [...new Set(params.alsoIds ?? [])]
+  const rows = await olvery
+    .selectFrom('orders as o')
+    .select((eb) => [
+      'o.id',
+      sql<Date>`greatest(o.updated_at, (select max(p.updated_at) from payments p where p.order_id = o.id))`.as(
+        'changed_at',
+      ),
+    ])
+    .where('o.company_id', '=', companyId)
+    .$if(changedSince !== null, (qb) =>
+      qb.where((eb) =>
+        eb.or([
+          eb('o.updated_at', '>=', changedSince!),
+          eb(
+            'o.id',
+            'in',
+            eb.selectFrom('payments as p2').select('p2.order_id').where('p2.updated_at', '>=', changedSince!),
+          ),
+          ...(alsoIds.length ? [eb('o.id', '=', eb.fn.any(eb.val(alsoIds)))] : []),
+        ]),
+      ),
+    )
+    .orderBy('changed_at')
+    .orderBy('o.id')
+    .execute()
+  return rows.map((row) => ({ id: row.id, changedAt: row.changed_at }))
+}
+
+function toCompany(row: {
+  id: string
+  kind: PlatformCompany['kind']
+  full_name: string
+  short_name: string | null
+  inn: string | null
+  kpp: string | null
+  legal_address: string | null
+}): PlatformCompany {
+  return {
+    id: row.id,
+    kind: row.kind,
+    fullName: row.full_name,
+    shortName: row.short_name,
+    inn: row.inn,
+    kpp: row.kpp,
+    legalAddress: row.legal_address,
+  }
+}
+
+/** Loads whole orders (buyer, lines, payments) in three queries, in the order of `ids`; unknown ids are skipped. */
+export async function loadOrders(olvery: Olvery, ids: readonly string[]): Promise<PlatformOrder[]> {
+  if (ids.length === 0) return []
+  const list = [...ids]
+  const [orderRows, itemRows, paymentRows] = await Promise.all([
+    olvery
+      .selectFrom('orders as o')
+      .innerJoin('locations as l', 'l.id', 'o.location_id')
+      .innerJoin('customers as c', 'c.id', 'o.customer_id')
+      .leftJoin('companies as cc', 'cc.id', 'c.company_id')
+      .select([
+        'o.id',
+        'o.number',
+        'o.company_id',
+        'o.location_id',
+        'o.status',
+        'o.currency',
+        'o.total',
+        'o.comment',
+        'o.created_at',
+        'o.updated_at',
+        'o.cancelled_at',
+        'l.timezone',
+        'c.id as customer_id',
+        'c.last_name',
+        'c.first_name',
+        'c.middle_name',
+        'c.phone',
+        'c.email',
+        'c.premises',
+        'cc.id as buyer_company_id',
+        'cc.kind as buyer_company_kind',
+        'cc.full_name as buyer_company_full_name',
+        'cc.short_name as buyer_company_short_name',
+        'cc.inn as buyer_company_inn',
+        'cc.kpp as buyer_company_kpp',
+        'cc.legal_address as buyer_company_legal_address',
+      ])
+      .where('o.id', '=', (eb) => eb.fn.any(eb.val(list)))
+      .execute(),
+    olvery
+      .selectFrom('order_items')
+      .selectAll()
+      .where('order_id', '=', (eb) => eb.fn.any(eb.val(list)))
+      .orderBy('order_id')
+      .orderBy('line_no')
+      .execute(),
+    olvery
+      .selectFrom('payments')
+      .selectAll()
+      .where('order_id', '=', (eb) => eb.fn.any(eb.val(list)))
+      .orderBy('order_id')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute(),
+  ])
+
+  const items = new Map<string, PlatformOrderItem[]>()
+  for (const row of itemRows) {
+    const item: PlatformOrderItem = {
+      id: row.id,
+      lineNo: row.line_no,
+      serviceId: row.service_id,
+      name: row.name,
+      sku: row.sku,
+      kind: row.kind,
+      unitCode: row.unit_code,
+      unitName: row.unit_name,
+      quantity: row.quantity,
+      price: row.price,
+      discount: row.discount,
+      amount: row.amount,
+      vatRate: row.vat_rate,
+      vatAmount: row.vat_amount,
+    }
+    const list = items.get(row.order_id)
+    if (list) list.push(item)
+    else items.set(row.order_id, [item])
+  }
+  const payments = new Map<string, PlatformPayment[]>()
+  for (const row of paymentRows) {
+    const payment: PlatformPayment = {
+      id: row.id,
+      gateway: row.gateway,
+      status: row.status,
+      amount: row.amount,
+      paidAt: row.paid_at,
+      externalId: row.external_id,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }
+    const list = payments.get(row.order_id)
+    if (list) list.push(payment)
+    else payments.set(row.order_id, [payment])
+  }
+
+  const byId = new Map<string, PlatformOrder>()
+  for (const row of orderRows) {
+    const orderPayments = payments.get(row.id) ?? []
+    const changedAt = orderPayments.reduce((max, p) => (p.updatedAt > max ? p.updatedAt : max), row.updated_at)
+    byId.set(row.id, {
+      id: row.id,
+      number: row.number,
+      companyId: row.company_id,
+      locationId: row.location_id,
+      timezone: row.timezone,
+      status: row.status,
+      currency: row.currency,
+      total: row.total,
+      comment: row.comment,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      cancelledAt: row.cancelled_at,
+      changedAt,
+      customer: {
+        id: row.customer_id,
+        lastName: row.last_name,
+        firstName: row.first_name,
+        middleName: row.middle_name,
+        phone: row.phone,
+        email: row.email,
+        premises: row.premises,
+        company:
+          row.buyer_company_id && row.buyer_company_kind && row.buyer_company_full_name
+            ? toCompany({
+                id: row.buyer_company_id,
+                kind: row.buyer_company_kind,
+                full_name: row.buyer_company_full_name,
+                short_name: row.buyer_company_short_name,
+                inn: row.buyer_company_inn,
+                kpp: row.buyer_company_kpp,
+                legal_address: row.buyer_company_legal_address,
+              })
+            : null,
+      },
+      items: items.get(row.id) ?? [],
+      payments: orderPayments,
+    })
+  }
+  return list.flatMap((id) => byId.get(id) ?? [])
+}
+
+/** Finds orders of a company by id or by number (the admin API's "did 1C get order A-123?"). */
+export async function findOrderIdsByNumber(olvery: Olvery, companyId: string, number: string): Promise<string[]> {
+  const rows = await olvery
+    .selectFrom('orders')
+    .select('id')
+    .where('company_id', '=', companyId)
+    .where('number', '=', number)
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+export interface CompanySummary extends PlatformCompany {
+  locationId: string
+}
+
+export async function findCompany(olvery: Olvery, id: string): Promise<CompanySummary | null> {
+  const row = await olvery.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst()
+  return row ? { ...toCompany(row), locationId: row.location_id } : null
+}
+
+export async function findLocationTimezone(olvery: Olvery, locationId: string): Promise<string | null> {
+  const row = await olvery.selectFrom('locations').select('timezone').where('id', '=', locationId).executeTakeFirst()
+  return row?.timezone ?? null
+}
