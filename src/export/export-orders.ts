@@ -1,12 +1,42 @@
 /**
  * Which orders go to 1C and when (../shared/design/EXPORT-SEMANTICS.md). `queryOrders` records a batch and returns
  * the CommerceML document; `acknowledgeBatch` is the only thing that makes anything count as delivered.
- * Knows nothing of HTTP: the exchange module calls these two functions.
+ * Knows nothing of HTTP: the exchange module calls these functions.
  */
+import type { Kysely, Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { Databases } from '../db/connection.js'
+import type { ServiceDatabase } from '../db/database.js'
 import type { Integration } from '../integrations/integrations.repository.js'
+import type { OlveryDatabase } from '../olvery/olvery.schema.js'
+import { findCandidateOrders, findLocationTimezone, loadOrders } from '../olvery/orders.source.js'
+import type { PlatformOrder } from '../olvery/platform-order.js'
+import {
+  acknowledgeBatchItems,
+  findBatchOrderIds,
+  findLatestBatch,
+  findLatestSessionBatch,
+  findOrderStates,
+  findUnsettledOrderIds,
+  forgetOrderStates,
+  lockExportState,
+  markIsolated,
+  recordBatch,
+  recordOrderError,
+  type ExportState,
+  type OrderState,
+} from './batches.repository.js'
+import { contentTypeFor, encodeDocument } from './encoding.js'
+import { fingerprintOf } from './fingerprint.js'
+import {
+  documentFooter,
+  documentHeader,
+  OrderNotExportableError,
+  renderOrderDocument,
+  toDocumentModel,
+} from './order-document.js'
+import { qualifies } from './payment-rules.js'
 
 export interface ExportDeps {
   databases: Databases
@@ -15,8 +45,8 @@ export interface ExportDeps {
 }
 
 export interface QueryResult {
-  /** The recorded batch; null when nothing was pending (an empty document, no batch). */
-  batchId: number | null
+  /** The recorded batch (recorded for an empty answer too, so its success can move the watermark). */
+  batchId: number
   orderCount: number
   /** The whole document, already encoded; first bytes `<?xml` (or a BOM when the integration asks for one). */
   body: Buffer
@@ -31,20 +61,256 @@ export interface AcknowledgeResult {
   alreadyAcknowledged: boolean
 }
 
+/** Rule 7: serves without success after which an order is suspected of poisoning its batch. */
+export const POISON_THRESHOLD = 3
+/** Candidates are loaded and rendered this many at a time. */
+const CHUNK = 200
+const FALLBACK_TIMEZONE = 'Europe/Moscow'
+
+export interface PendingOrder {
+  order: PlatformOrder
+  fragment: string
+  fingerprint: string
+  state: OrderState | undefined
+}
+
+export interface NotExportable {
+  order: PlatformOrder
+  reason: string
+  state: OrderState | undefined
+}
+
+export interface PendingScan {
+  /** Pending orders, oldest change first; stops once `wanted` orders that are not isolated were found. */
+  pending: PendingOrder[]
+  notExportable: NotExportable[]
+  /** Sent but never acknowledged, and out of scope now (never tracked): their state can be forgotten. */
+  leftScope: string[]
+}
+
+/**
+ * Finds pending orders: in scope (qualifying, or tracked) and with a fingerprint other than the acknowledged one.
+ * Candidates are the orders changed since the watermark plus every order whose state is unsettled, so an order
+ * that was sent and not acknowledged is found again whatever the watermark says.
+ */
+export async function scanPendingOrders(
+  trx: Transaction<ServiceDatabase>,
+  olvery: Kysely<OlveryDatabase>,
+  params: { integration: Integration; watermark: Date | null; wanted: number },
+): Promise<PendingScan> {
+  const { integration, watermark, wanted } = params
+  const rules = integration.settings.paymentRules
+  const unsettled = await findUnsettledOrderIds(trx, integration.id)
+  const candidates = await findCandidateOrders(olvery, {
+    companyId: integration.companyId,
+    changedSince: watermark,
+    alsoIds: unsettled,
+  })
+  const scan: PendingScan = { pending: [], notExportable: [], leftScope: [] }
+  let normal = 0
+  for (let start = 0; start < candidates.length && normal < wanted; start += CHUNK) {
+    const ids = candidates.slice(start, start + CHUNK).map((c) => c.id)
+    const [states, orders] = await Promise.all([
+      findOrderStates(trx, integration.id, ids),
+      loadOrders(olvery, ids),
+    ])
+    for (const order of orders) {
+      if (normal >= wanted) break
+      const state = states.get(order.id)
+      if (state?.excludedAt) continue // an administrator's exclusion, journaled by the admin API
+      const tracked = state?.ackedAt != null
+      if (!tracked && !qualifies(order, rules)) {
+        if (state) scan.leftScope.push(order.id)
+        continue
+      }
+      let fragment: string
+      try {
+        fragment = renderOrderDocument(toDocumentModel(order, integration.settings))
+      } catch (error) {
+        if (!(error instanceof OrderNotExportableError)) throw error
+        scan.notExportable.push({ order, reason: error.message, state })
+        continue
+      }
+      const fingerprint = fingerprintOf(fragment)
+      if (fingerprint === state?.ackedFingerprint) continue
+      scan.pending.push({ order, fragment, fingerprint, state })
+      if (!state?.isolatedAt) normal++
+    }
+  }
+  return scan
+}
+
+export interface BatchPlan {
+  batch: PendingOrder[]
+  /** Pending orders left for a later query (they bound the watermark). */
+  leftOut: PendingOrder[]
+  /** Orders of the batch already served POISON_THRESHOLD times or more without success. */
+  suspects: PendingOrder[]
+  /** The batch size used after halving (rule 7). */
+  size: number
+}
+
+/**
+ * Rule 1 and 7: the oldest pending orders, at most `batchSize`. After POISON_THRESHOLD unacknowledged serves the
+ * batch is halved on each further one, down to one order. An order that failed even alone is isolated: it is then
+ * served alone in every other query, so the good orders behind it get through and it is never silently skipped.
+ */
+export function planBatch(pending: readonly PendingOrder[], batchSize: number, previous: { isolatedAlone: boolean }): BatchPlan {
+  const isolated = pending.filter((p) => p.state?.isolatedAt)
+  const normal = pending.filter((p) => !p.state?.isolatedAt)
+  let batch: PendingOrder[]
+  let size = batchSize
+  if (isolated.length > 0 && (!previous.isolatedAlone || normal.length === 0)) {
+    batch = [isolated[0]!]
+    size = 1
+  } else {
+    const head = normal.slice(0, batchSize)
+    const serves = Math.max(0, ...head.map((p) => p.state?.unackedServes ?? 0))
+    if (serves >= POISON_THRESHOLD) size = Math.max(1, batchSize >> (serves - POISON_THRESHOLD + 1))
+    batch = normal.slice(0, size)
+  }
+  const chosen = new Set(batch)
+  return {
+    batch,
+    leftOut: pending.filter((p) => !chosen.has(p)),
+    suspects: batch.filter((p) => (p.state?.unackedServes ?? 0) >= POISON_THRESHOLD),
+    size,
+  }
+}
+
+async function documentTimezone(olvery: Kysely<OlveryDatabase>, integration: Integration): Promise<string> {
+  return integration.settings.timezone ?? (await findLocationTimezone(olvery, integration.locationId)) ?? FALLBACK_TIMEZONE
+}
+
+export function assembleDocument(
+  fragments: readonly string[],
+  params: { generatedAt: Date; timezone: string; integration: Integration },
+): { body: Buffer; contentType: string } {
+  const { encoding, bom } = params.integration.settings
+  const text = documentHeader(params.generatedAt, params.timezone, encoding) + fragments.join('') + documentFooter()
+  return { body: encodeDocument(text, encoding, bom), contentType: contentTypeFor(encoding) }
+}
+
+/**
+ * Rule 1: answers `query`. Reads the export state under the integration's lock, records the batch in the same
+ * transaction, and acknowledges nothing.
+ */
 export async function queryOrders(
   deps: ExportDeps,
   params: { integration: Integration; sessionId: string; now?: Date },
 ): Promise<QueryResult> {
-  void deps
-  void params
-  throw new Error('not implemented yet')
+  const { databases, config, logger } = deps
+  const { integration, sessionId } = params
+  const now = params.now ?? new Date()
+  const log = logger.child({ integrationId: integration.id })
+  return databases.db.transaction().execute(async (trx) => {
+    const state: ExportState = await lockExportState(trx, integration.id)
+    const olvery = databases.olveryIn(trx)
+    const timezone = await documentTimezone(olvery, integration)
+
+    // An order served alone and still not acknowledged is the poison: isolate it (rule 7).
+    const previous = await findLatestBatch(trx, integration.id)
+    let isolatedAlone = false
+    if (previous && !previous.acknowledgedAt && previous.orderCount === 1) {
+      const [orderId] = await findBatchOrderIds(trx, previous.id)
+      const states = orderId ? await findOrderStates(trx, integration.id, [orderId]) : new Map<string, OrderState>()
+      const suspect = orderId ? states.get(orderId) : undefined
+      if (suspect && suspect.unackedServes >= POISON_THRESHOLD) {
+        isolatedAlone = true
+        if (await markIsolated(trx, integration.id, suspect.orderId, now)) {
+          log.error(
+            { orderId: suspect.orderId, orderNumber: suspect.orderNumber, serves: suspect.unackedServes },
+            'order isolated: 1C fails to load it even alone; it is now served alone in every other exchange',
+          )
+        }
+      }
+    }
+
+    const batchSize = integration.settings.batchSize
+    const scan = await scanPendingOrders(trx, olvery, {
+      integration,
+      watermark: state.watermark,
+      wanted: batchSize + 1,
+    })
+    for (const problem of scan.notExportable) {
+      if (problem.state?.lastError !== problem.reason) {
+        log.warn({ orderId: problem.order.id, orderNumber: problem.order.number, reason: problem.reason }, 'order cannot be sent to 1C')
+      }
+      await recordOrderError(trx, {
+        integrationId: integration.id,
+        orderId: problem.order.id,
+        orderNumber: problem.order.number,
+        error: problem.reason,
+        now,
+      })
+    }
+    await forgetOrderStates(trx, integration.id, scan.leftScope)
+
+    const plan = planBatch(scan.pending, batchSize, { isolatedAlone })
+    if (plan.suspects.length > 0) {
+      log.warn(
+        { orders: plan.suspects.map((p) => p.order.number), batchSize: plan.size },
+        'orders served repeatedly without success: 1C may be failing to load one of them',
+      )
+    }
+
+    // Rule 4: the watermark may later move to the query start less the safety lag, but never past a pending order
+    // that this batch leaves out.
+    const lagged = new Date(now.getTime() - config.exportSafetyLagSeconds * 1000)
+    const oldestLeftOut = plan.leftOut.reduce<Date | null>(
+      (min, p) => (min === null || p.order.changedAt < min ? p.order.changedAt : min),
+      null,
+    )
+    const watermarkCandidate = oldestLeftOut && oldestLeftOut < lagged ? oldestLeftOut : lagged
+
+    const { body, contentType } = assembleDocument(
+      plan.batch.map((p) => p.fragment),
+      { generatedAt: now, timezone, integration },
+    )
+    const batchId = await recordBatch(trx, {
+      integrationId: integration.id,
+      sessionId,
+      queryStartedAt: now,
+      watermarkCandidate,
+      document: body,
+      contentType,
+      orders: plan.batch.map((p) => ({
+        orderId: p.order.id,
+        orderNumber: p.order.number,
+        fingerprint: p.fingerprint,
+        changedAt: p.order.changedAt,
+      })),
+    })
+    log.info({ sessionId, batchId, orders: plan.batch.length, bytes: body.length, leftOut: plan.leftOut.length }, 'batch recorded')
+    return { batchId, orderCount: plan.batch.length, body, contentType }
+  })
 }
 
+/**
+ * Rule 2: answers `success`. Acknowledges the latest batch of the same exchange session, and nothing else; a repeat,
+ * or a session that made no query, changes nothing.
+ */
 export async function acknowledgeBatch(
   deps: ExportDeps,
   params: { integration: Integration; sessionId: string; now?: Date },
 ): Promise<AcknowledgeResult> {
-  void deps
-  void params
-  throw new Error('not implemented yet')
+  const { databases, logger } = deps
+  const { integration, sessionId } = params
+  const now = params.now ?? new Date()
+  const log = logger.child({ integrationId: integration.id, sessionId })
+  return databases.db.transaction().execute(async (trx) => {
+    await lockExportState(trx, integration.id)
+    const batch = await findLatestSessionBatch(trx, sessionId)
+    if (!batch) {
+      log.info('success without a query in this session: nothing to acknowledge')
+      return { batchId: null, orderCount: 0, alreadyAcknowledged: false }
+    }
+    if (batch.acknowledgedAt) {
+      log.info({ batchId: batch.id }, 'repeated success: the batch was acknowledged already')
+      return { batchId: batch.id, orderCount: batch.orderCount, alreadyAcknowledged: true }
+    }
+    await acknowledgeBatchItems(trx, { integrationId: integration.id, batch, now })
+    log.info({ batchId: batch.id, orders: batch.orderCount }, 'batch acknowledged')
+    return { batchId: batch.id, orderCount: batch.orderCount, alreadyAcknowledged: false }
+  })
 }

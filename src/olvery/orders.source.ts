@@ -2,7 +2,7 @@
  * The only reads of the platform's tables (../shared/design/OLVERY-SOURCE.md). Read-only by contract: nothing here
  * writes, and the service may run with a read-only role on OLVERY_DATABASE_URL.
  */
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { OlveryDatabase } from './olvery.schema.js'
 import type { PlatformCompany, PlatformOrder, PlatformOrderItem, PlatformPayment } from './platform-order.js'
 
@@ -29,9 +29,12 @@ export async function findCandidateOrders(
     .selectFrom('orders as o')
     .select((eb) => [
       'o.id',
-      sql<Date>`greatest(o.updated_at, (select max(p.updated_at) from payments p where p.order_id = o.id))`.as(
-        'changed_at',
-      ),
+      eb
+        .fn<Date>('greatest', [
+          'o.updated_at',
+          eb.selectFrom('payments as p').select((p) => p.fn.max('p.updated_at').as('max')).whereRef('p.order_id', '=', 'o.id'),
+        ])
+        .as('changed_at'),
     ])
     .where('o.company_id', '=', companyId)
     .$if(changedSince !== null, (qb) =>

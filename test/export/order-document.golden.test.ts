@@ -1,0 +1,165 @@
+/**
+ * Golden output, compared byte for byte, and validated against 1C's XSD with the namespace injected (PROTOCOL.md §9).
+ * Regenerate with `UPDATE_GOLDEN=1 npx tap test/export/` and review the diff like code.
+ */
+import { readFile } from 'node:fs/promises'
+import t from 'tap'
+import { encodeDocument } from '../../src/export/encoding.js'
+import {
+  documentFooter,
+  documentHeader,
+  emptyDocument,
+  renderOrderDocument,
+  toDocumentModel,
+  type DocumentModel,
+} from '../../src/export/order-document.js'
+import { readGolden } from '../helpers/golden.js'
+import { GENERATED_AT, GENERATED_ZONE, scenarios } from '../helpers/export-scenarios.js'
+import { validateCommerceML } from '../helpers/xml-validate.js'
+
+const exampleUrl = new URL('../../../shared/commerceml/examples/order-service-card.xml', import.meta.url)
+
+const serviceLine = (fields: { Ид: string; Артикул: string; Наименование: string; ЦенаЗаЕдиницу: string; Количество: string; Сумма: string; НДС: string }) => ({
+  Ид: fields.Ид,
+  Артикул: fields.Артикул,
+  Наименование: fields.Наименование,
+  БазоваяЕдиница: { Код: '796', НаименованиеПолное: 'Штука', МеждународноеСокращение: 'PCE', Наименование: 'шт' },
+  СтавкиНалогов: [{ Наименование: 'НДС', Ставка: '20' }],
+  ЗначенияРеквизитов: [
+    { Наименование: 'ВидНоменклатуры', Значение: 'Услуга' },
+    { Наименование: 'ТипНоменклатуры', Значение: 'Услуга' },
+  ],
+  ЦенаЗаЕдиницу: fields.ЦенаЗаЕдиницу,
+  Количество: fields.Количество,
+  Сумма: fields.Сумма,
+  Налоги: [{ Наименование: 'НДС', УчтеноВСумме: true, Сумма: fields.НДС, Ставка: '20' }],
+})
+
+/** The content of examples/order-service-card.xml as a model. */
+const exampleModel: DocumentModel = {
+  Ид: '5f0c7a3e-2b1d-4c8e-9a61-0d3b7e2f1a44',
+  Номер: 'A-000123',
+  Дата: '2025-03-14',
+  ХозОперация: 'Заказ товара',
+  Роль: 'Продавец',
+  Валюта: 'RUB',
+  Курс: '1',
+  Сумма: '12000.00',
+  Контрагент: {
+    kind: 'person',
+    Ид: 'c0a8f0e2-1b2c-4d5e-8f90-123456789abc',
+    Наименование: 'Иванов Иван Иванович',
+    ПолноеНаименование: 'Иванов Иван Иванович',
+    Фамилия: 'Иванов',
+    Имя: 'Иван',
+    Отчество: 'Иванович',
+    Адрес: {
+      Представление: 'Россия, 101000, Москва, ул. Мясницкая, д. 1, кв. 1',
+      АдресноеПоле: [
+        { Тип: 'Почтовый индекс', Значение: '101000' },
+        { Тип: 'Страна', Значение: 'Россия' },
+        { Тип: 'Город', Значение: 'Москва' },
+      ],
+    },
+    Контакты: [
+      { Тип: 'Почта', Значение: 'ivanov@example.ru' },
+      { Тип: 'Телефон рабочий', Значение: '+79990000000' },
+    ],
+    Роль: 'Покупатель',
+  },
+  Время: '14:05:09',
+  Комментарий: 'Оплачен банковской картой онлайн',
+  Налоги: [{ Наименование: 'НДС', УчтеноВСумме: true, Сумма: '2000.00', Ставка: '20' }],
+  Товары: [
+    {
+      ...serviceLine({
+        Ид: 'svc-law-consult-1h',
+        Артикул: 'SVC-LAW-1H',
+        Наименование: 'Консультация юриста (1 час)',
+        ЦенаЗаЕдиницу: '4500.00',
+        Количество: '2',
+        Сумма: '9000.00',
+        НДС: '1500.00',
+      }),
+      Скидки: [{ Наименование: 'Скидка на товар', Сумма: '1000.00', УчтеноВСумме: true }],
+    },
+    serviceLine({
+      Ид: 'svc-contract-draft',
+      Артикул: 'SVC-CONTRACT',
+      Наименование: 'Подготовка договора',
+      ЦенаЗаЕдиницу: '3000.00',
+      Количество: '1',
+      Сумма: '3000.00',
+      НДС: '500.00',
+    }),
+  ],
+  ЗначенияРеквизитов: [
+    { Наименование: 'Метод оплаты', Значение: 'Банковская карта (онлайн)' },
+    { Наименование: 'Метод оплаты ИД', Значение: 'card_online' },
+    { Наименование: 'Заказ оплачен', Значение: true },
+    { Наименование: 'Дата оплаты', Значение: '2025-03-14' },
+    { Наименование: 'Номер платежного документа', Значение: 'PAY-7F3A91C2' },
+    { Наименование: 'Доставка разрешена', Значение: false },
+    { Наименование: 'Отменен', Значение: false },
+    { Наименование: 'Финальный статус', Значение: false },
+    { Наименование: 'Статус заказа', Значение: '[P] Оплачен' },
+    { Наименование: 'Статуса заказа ИД', Значение: 'P' },
+    { Наименование: 'Дата изменения статуса', Значение: '2025-03-14T14:06:30' },
+    { Наименование: 'Сайт', Значение: '[s1] Онлайн-сервис' },
+    { Наименование: 'Комментарии покупателя', Значение: 'Прошу связаться после 18:00' },
+  ],
+}
+
+t.test('the model of examples/order-service-card.xml renders that file byte for byte', async (t) => {
+  const expected = await readFile(exampleUrl)
+  const text = documentHeader(new Date('2025-03-14T11:10:00Z'), 'Europe/Moscow', 'UTF-8') + renderOrderDocument(exampleModel) + documentFooter()
+  const actual = encodeDocument(text, 'UTF-8', false)
+  t.equal(actual.toString('utf8'), expected.toString('utf8'))
+  t.ok(actual.equals(expected), 'same bytes')
+})
+
+t.test('the rendered example validates against the CommerceML 2.08 XSD', async (t) => {
+  const text = documentHeader(new Date('2025-03-14T11:10:00Z'), 'Europe/Moscow', 'UTF-8') + renderOrderDocument(exampleModel) + documentFooter()
+  const result = await validateCommerceML(text, '2.08')
+  t.same(result, { valid: true, errors: [] })
+})
+
+/** The bytes of the `query` answer carrying one scenario's order. */
+function answerFor(scenario: (typeof scenarios)[number]): Buffer {
+  const { settings } = scenario
+  const fragment = renderOrderDocument(toDocumentModel(scenario.order, settings))
+  const text = documentHeader(GENERATED_AT, GENERATED_ZONE, settings.encoding) + fragment + documentFooter()
+  return encodeDocument(text, settings.encoding, settings.bom)
+}
+
+for (const scenario of scenarios) {
+  t.test(`golden ${scenario.name} (${scenario.about}) is reproduced byte for byte`, async (t) => {
+    const actual = answerFor(scenario)
+    const expected = await readGolden(scenario.name, actual)
+    t.equal(actual.toString('latin1'), expected.toString('latin1'))
+    t.ok(actual.equals(expected), 'same bytes')
+  })
+
+  for (const version of ['2.08', '2.10'] as const) {
+    t.test(`golden ${scenario.name} validates against the CommerceML ${version} XSD`, async (t) => {
+      const result = await validateCommerceML(await readGolden(scenario.name, answerFor(scenario)), version)
+      t.same(result, { valid: true, errors: [] })
+    })
+  }
+}
+
+t.test('golden empty.xml (the answer with nothing pending) is reproduced byte for byte and validates', async (t) => {
+  const actual = encodeDocument(emptyDocument(GENERATED_AT, GENERATED_ZONE, 'UTF-8'), 'UTF-8', false)
+  const expected = await readGolden('empty.xml', actual)
+  t.ok(actual.equals(expected), 'same bytes')
+  t.same(await validateCommerceML(expected), { valid: true, errors: [] })
+})
+
+t.test('the validator rejects a document that breaks the XSD (so a pass means something)', async (t) => {
+  const text = documentHeader(GENERATED_AT, GENERATED_ZONE, 'UTF-8') +
+    renderOrderDocument({ ...exampleModel, Валюта: 'руб.' }) +
+    documentFooter()
+  const result = await validateCommerceML(text)
+  t.equal(result.valid, false)
+  t.match(result.errors.join('\n'), /Валюта/)
+})
