@@ -8,6 +8,7 @@ import type { Config } from './config.js'
 import type { Databases } from './db/connection.js'
 import { AppError, errorBody } from './errors.js'
 import { healthPlugin } from './health/health.plugin.js'
+import { exchangePlugin } from './exchange/exchange.plugin.js'
 
 export interface AppOptions {
   config: Readonly<Config>
@@ -16,6 +17,10 @@ export interface AppOptions {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, as `METHOD path`: what openapi.yaml must describe. */
+    routeList: string[]
+  }
   interface FastifyRequest {
     /** Fields added to the one log line written when the response is sent. */
     logFields: Record<string, unknown>
@@ -40,6 +45,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ? Fastify({ ...fastifyOptions, loggerInstance: options.logger as FastifyBaseLogger })
     : Fastify({ ...fastifyOptions, logger: false })
 
+  const routeList: string[] = []
+  app.decorate('routeList', routeList)
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push(`${method} ${route.url}`)
+  })
   app.decorateRequest('logFields')
   app.addHook('onRequest', async (request) => {
     request.logFields = {}
@@ -75,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   )
 
   await app.register(healthPlugin, { databases })
+  await app.register(exchangePlugin, { config, databases })
 
   return app
 }

@@ -1,0 +1,177 @@
+/**
+ * The 1C «exchange with site» endpoint (PROTOCOL.md §2, §3): one handler for GET and POST on the configured path and on
+ * `/bitrix/admin/1c_exchange.php`, choosing the operation by the query parameters `type` and `mode`.
+ *
+ * Encapsulated (not wrapped in fastify-plugin), so its body parser and error handler stay inside:
+ * - every body is raw bytes, whatever its Content-Type or none (a `file` chunk is never decoded, PROTOCOL.md §8), up to
+ *   `file_limit` (PROTOCOL.md §2, Fastify);
+ * - every answer is HTTP 200 `text/plain; charset=UTF-8` `failure\n<text>` when anything goes wrong, errors of Fastify
+ *   itself included (1C parses the body whatever the status, PROTOCOL.md §2); the only other status is the 401 Basic
+ *   challenge of checkauth.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { Config } from '../config.js'
+import type { Databases } from '../db/connection.js'
+import { checkSession, handleCheckauth } from './checkauth.js'
+import { handleFile } from './file.js'
+import { handleImport } from './import.js'
+import { handleInit } from './init.js'
+import { handleQuery } from './query.js'
+import { failure, KNOWN_MODES, messages, plainLine, type ExchangeAnswer, type KnownMode } from './replies.js'
+import type { FoundSession } from './sessions.repository.js'
+import { handleSuccess } from './success.js'
+
+export interface ExchangePluginOptions {
+  config: Readonly<Config>
+  databases: Databases
+}
+
+/** The path 1C uses when the operator enters only a host (PROTOCOL.md §2); УНФ's mode=info is hard-wired to it. */
+export const BITRIX_EXCHANGE_PATH = '/bitrix/admin/1c_exchange.php'
+
+/** Query parameters by name, first occurrence wins (1C sends them in varying order, PROTOCOL.md §2). */
+export type ExchangeParams = ReadonlyMap<string, string>
+
+export interface ExchangeContext {
+  request: FastifyRequest
+  config: Readonly<Config>
+  databases: Databases
+  params: ExchangeParams
+}
+
+export interface SessionContext extends ExchangeContext {
+  session: FoundSession
+}
+
+/**
+ * Parses the query string of a raw request URL. `+` is a space, names keep their case, the first occurrence of a name
+ * wins. Returns null when a name or value has bad percent-encoding (answered with a failure, not a 500).
+ * 1C appends `filename` unencoded (PROTOCOL.md §2); its names contain no `&`, `+`, `%` or `#`.
+ */
+export function parseQueryString(url: string): ExchangeParams | null {
+  const question = url.indexOf('?')
+  const params = new Map<string, string>()
+  if (question < 0) return params
+  for (const pair of url.slice(question + 1).split('&')) {
+    if (pair === '') continue
+    const eq = pair.indexOf('=')
+    const rawName = eq < 0 ? pair : pair.slice(0, eq)
+    const rawValue = eq < 0 ? '' : pair.slice(eq + 1)
+    let name: string
+    let value: string
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, ' '))
+      value = decodeURIComponent(rawValue.replace(/\+/g, ' '))
+    } catch {
+      return null
+    }
+    if (!params.has(name)) params.set(name, value)
+  }
+  return params
+}
+
+function isKnownMode(mode: string): mode is KnownMode {
+  return (KNOWN_MODES as readonly string[]).includes(mode)
+}
+
+/** Adds `mode` and `type` to the log line, capped and flattened (they come from the client). */
+function logRequestParams(request: FastifyRequest, params: ExchangeParams): void {
+  const mode = params.get('mode')
+  const type = params.get('type')
+  if (mode !== undefined) request.logFields['mode'] = plainLine(mode, 40)
+  if (type !== undefined) request.logFields['type'] = plainLine(type, 40)
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, answer: ExchangeAnswer): FastifyReply {
+  request.logFields['outcome'] = answer.outcome
+  if (answer.reason !== undefined) request.logFields['reason'] = answer.reason
+  reply.code(answer.statusCode)
+  reply.header('content-type', answer.contentType)
+  reply.header('cache-control', 'no-store')
+  for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value)
+  return reply.send(answer.body)
+}
+
+async function dispatch(ctx: ExchangeContext): Promise<ExchangeAnswer> {
+  const { params } = ctx
+  const mode = params.get('mode') ?? ''
+  // PROTOCOL.md §2: checkauth succeeds for any type (the node's connection test sends type=catalog).
+  if (mode === 'checkauth') return handleCheckauth(ctx)
+  // Bitrix checks the type first, and so does 1C's expectation of the wording [BADM].
+  if (params.get('type') !== 'sale') return failure(messages.unknownType)
+  if (mode === 'info') return failure(messages.notSupported) // PROTOCOL.md §3.7
+  if (!isKnownMode(mode)) return failure(messages.unknownMode(mode))
+
+  const check = await checkSession(ctx)
+  if (!check.ok) return check.answer
+  const sessionCtx: SessionContext = { ...ctx, session: check.session }
+  switch (mode) {
+    case 'init':
+      return handleInit(sessionCtx)
+    case 'query':
+      return handleQuery(sessionCtx)
+    case 'success':
+      return handleSuccess(sessionCtx)
+    case 'file':
+      return handleFile(sessionCtx)
+    case 'import':
+      return handleImport(sessionCtx)
+    default:
+      return failure(messages.unknownMode(mode)) // checkauth was answered above
+  }
+}
+
+export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (app, { config, databases }) => {
+  // Raw bytes for every body, whatever the Content-Type says, and with none at all (PROTOCOL.md §2, §8). The header is
+  // set aside before Fastify reads it, because a value it cannot parse is refused with 415 before any parser runs;
+  // it is only logged. The catch-all parser then takes every body, up to file_limit.
+  app.addHook('onRequest', async (request) => {
+    const contentType = request.raw.headers['content-type']
+    if (contentType !== undefined) {
+      request.logFields['contentType'] = plainLine(contentType, 100)
+      delete request.raw.headers['content-type']
+    }
+  })
+  app.removeAllContentTypeParsers() // no JSON or text parsing inside the exchange
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.fileLimitBytes }, (_request, body, done) => {
+    done(null, body)
+  })
+
+  // Errors raised before or outside the handler (body too large, bad Content-Length or Content-Type, anything thrown).
+  app.setErrorHandler((error, request, reply) => {
+    const params = parseQueryString(request.url)
+    if (params) logRequestParams(request, params)
+    const { code, statusCode } = error as { code?: string; statusCode?: number }
+    let answer: ExchangeAnswer
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      answer = failure(messages.fileTooLarge(config.fileLimitBytes))
+    } else if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
+      answer = failure(messages.badRequest)
+      answer.reason = `${code ?? 'bad request'}: ${plainLine(String((error as Error).message), 120)}`
+    } else {
+      request.log.error({ err: error }, 'exchange request failed')
+      answer = failure(messages.internal)
+    }
+    return send(request, reply, answer)
+  })
+
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = parseQueryString(request.url)
+    if (!params) return send(request, reply, failure(messages.malformedQuery))
+    logRequestParams(request, params)
+    let answer: ExchangeAnswer
+    try {
+      answer = await dispatch({ request, config, databases, params })
+    } catch (error) {
+      // The database down, a bug: 1C gets a failure it can show, the details stay in the log.
+      request.log.error({ err: error }, 'exchange request failed')
+      answer = failure(messages.internal)
+    }
+    return send(request, reply, answer)
+  }
+
+  const paths = [...new Set([config.exchangePath, BITRIX_EXCHANGE_PATH])]
+  for (const url of paths) {
+    app.route({ method: ['GET', 'POST'], url, bodyLimit: config.fileLimitBytes, handler })
+  }
+}

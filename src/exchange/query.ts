@@ -1,0 +1,32 @@
+/**
+ * `mode=query` (PROTOCOL.md §3.3): the export module records the batch of this session and builds the whole
+ * document; it is sent in one piece with an explicit Content-Length, or not at all. Any error becomes
+ * `failure\n<text>`, never a partial document or an HTML page (1C would fail on it without saying why).
+ */
+import type { Logger } from 'pino'
+import { queryOrders } from '../export/export-orders.js'
+import type { SessionContext } from './exchange.plugin.js'
+import { documentAnswer, failure, messages, type ExchangeAnswer } from './replies.js'
+
+export async function handleQuery(ctx: SessionContext): Promise<ExchangeAnswer> {
+  const { request, databases, config, session } = ctx
+  let result
+  try {
+    result = await queryOrders(
+      { databases, config, logger: request.log as unknown as Logger },
+      { integration: session.integration, sessionId: session.sessionId },
+    )
+  } catch (error) {
+    request.log.error({ err: error, integrationId: session.integration.id }, 'query failed: no document sent')
+    return failure(messages.queryFailed)
+  }
+  request.logFields['batchId'] = result.batchId
+  request.logFields['orders'] = result.orderCount
+  request.logFields['bytes'] = result.body.length
+  // An empty body is an error for both loaders ("Получен пустой ответ сервера", PROTOCOL.md §3.3).
+  if (result.body.length === 0) {
+    request.log.error({ integrationId: session.integration.id, batchId: result.batchId }, 'query built an empty document')
+    return failure(messages.queryFailed)
+  }
+  return documentAnswer(result.body, result.contentType)
+}

@@ -1,0 +1,297 @@
+/**
+ * Exchange sessions and their upload areas, in PostgreSQL (schema `commerceml`, tables `sessions`, `uploads`,
+ * `upload_chunks`), so any replica can serve any request of any session (EXPORT-SEMANTICS.md rule 5).
+ *
+ * A session is opened by `checkauth` and named by the cookie value of its answer, or by its `sessid`
+ * (PROTOCOL.md §2). Only sha256 hashes of both are stored: they are random tokens of well over 128 bits, so a plain
+ * hash is enough, and a database dump cannot be replayed as a session.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { ServiceDatabase } from '../db/database.js'
+import { toIntegration, type Integration } from '../integrations/integrations.repository.js'
+
+type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+
+/** `length` characters of [A-Za-z0-9], uniformly (rejection sampling). 32 characters carry about 190 bits. */
+export function randomAlnum(length: number): string {
+  const out: string[] = []
+  const limit = 256 - (256 % ALNUM.length)
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < limit && out.length < length) out.push(ALNUM[byte % ALNUM.length]!)
+    }
+  }
+  return out.join('')
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex')
+}
+
+const TOKEN_LENGTH = 32
+
+export interface OpenedSession {
+  sessionId: string
+  /** Line 3 of the checkauth answer. Never stored, never logged. */
+  cookieValue: string
+  /** Line 4 of the checkauth answer without `sessid=`. Never stored, never logged. */
+  sessid: string
+  expiresAt: Date
+}
+
+/** Opens a new session for an integration; it lives `ttlSeconds` from now and is extended on every use. */
+export async function openSession(
+  db: Db,
+  params: { integrationId: string; ttlSeconds: number; clientAddress?: string | null },
+): Promise<OpenedSession> {
+  const cookieValue = randomAlnum(TOKEN_LENGTH)
+  const sessid = randomAlnum(TOKEN_LENGTH) // independent of the cookie value (PROTOCOL.md §3.1)
+  const row = await db
+    .insertInto('sessions')
+    .values({
+      integration_id: params.integrationId,
+      cookie_hash: hashToken(cookieValue),
+      sessid_hash: hashToken(sessid),
+      client_address: params.clientAddress ?? null,
+      // The database clock, like created_at and the rotation time of the credentials it is compared with.
+      expires_at: sql<Date>`now() + make_interval(secs => ${params.ttlSeconds})`,
+    })
+    .returning(['id', 'expires_at'])
+    .executeTakeFirstOrThrow()
+  return { sessionId: row.id, cookieValue, sessid, expiresAt: row.expires_at }
+}
+
+export interface FoundSession {
+  sessionId: string
+  integration: Integration
+  sessidHash: string
+  createdAt: Date
+  expiresAt: Date
+  /** Not revoked and not past `expires_at`, by the database clock. */
+  live: boolean
+  /** The integration's password was changed after the session was opened: the session is void. */
+  credentialsRotated: boolean
+}
+
+function sessionQuery(db: Db) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('integrations', 'integrations.id', 'sessions.integration_id')
+    .innerJoin('credentials', 'credentials.integration_id', 'sessions.integration_id')
+    .select([
+      'integrations.id',
+      'integrations.name',
+      'integrations.class',
+      'integrations.company_id',
+      'integrations.location_id',
+      'integrations.settings',
+      'integrations.enabled',
+      'integrations.archived_at',
+      'integrations.created_at',
+      'integrations.updated_at',
+      'sessions.id as session_id',
+      'sessions.sessid_hash',
+      'sessions.created_at as session_created_at',
+      'sessions.expires_at as session_expires_at',
+    ])
+    .select((eb) => [
+      eb.and([eb('sessions.revoked_at', 'is', null), eb('sessions.expires_at', '>', sql<Date>`now()`)]).as('live'),
+      eb('credentials.rotated_at', '>', eb.ref('sessions.created_at')).as('rotated'),
+    ])
+}
+
+type SessionQueryRow = NonNullable<Awaited<ReturnType<ReturnType<typeof sessionQuery>['executeTakeFirst']>>>
+
+function toFoundSession(row: SessionQueryRow): FoundSession {
+  const { session_id, sessid_hash, session_created_at, session_expires_at, live, rotated, ...integration } = row
+  return {
+    sessionId: session_id,
+    integration: toIntegration(integration),
+    sessidHash: sessid_hash,
+    createdAt: session_created_at,
+    expiresAt: session_expires_at,
+    live: Boolean(live),
+    credentialsRotated: Boolean(rotated),
+  }
+}
+
+/** The session named by a cookie value (live or not; the caller decides), or null. */
+export async function findSessionByCookie(db: Db, cookieValue: string): Promise<FoundSession | null> {
+  const row = await sessionQuery(db).where('sessions.cookie_hash', '=', hashToken(cookieValue)).executeTakeFirst()
+  return row ? toFoundSession(row) : null
+}
+
+/**
+ * The session named by a `sessid` alone (a request without the cookie). `sessid_hash` has no index yet: this path
+ * is rare (1C always sends the cookie), and the newest session wins should two ever share a hash.
+ */
+export async function findSessionBySessid(db: Db, sessid: string): Promise<FoundSession | null> {
+  const row = await sessionQuery(db)
+    .where('sessions.sessid_hash', '=', hashToken(sessid))
+    .orderBy('sessions.created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row ? toFoundSession(row) : null
+}
+
+/** Marks the session used now and extends its idle lifetime (PROTOCOL.md §2: 1C may load for minutes). */
+export async function touchSession(db: Db, sessionId: string, ttlSeconds: number): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({
+      last_seen_at: sql<Date>`now()`,
+      expires_at: sql<Date>`greatest(expires_at, now() + make_interval(secs => ${ttlSeconds}))`,
+    })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .execute()
+}
+
+export async function revokeSession(db: Db, sessionId: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .execute()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The session's upload area (PROTOCOL.md §8): files 1C posts with mode=file, stored raw chunk by chunk before
+// anything parses them, and completed by mode=import.
+
+/** PROTOCOL.md §3.2: init resets the upload area: files still being received in this session are dropped. */
+export async function resetUploadArea(db: Db, sessionId: string): Promise<number> {
+  const result = await db
+    .deleteFrom('uploads')
+    .where('session_id', '=', sessionId)
+    .where('status', '=', 'receiving')
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+export type AppendResult =
+  | { kind: 'appended'; uploadId: string; seq: number; byteCount: number }
+  | { kind: 'session-limit'; sessionBytes: number }
+  | { kind: 'already-stored' }
+
+/**
+ * Appends one chunk, raw, as the next `seq` of the upload (session, filename), creating the upload on its first chunk.
+ * One transaction under a lock on the session row, so chunks of one session are numbered and counted against the
+ * session limit one at a time. The chunk is durable when this resolves (PROTOCOL.md §3.5: answer success only then).
+ */
+export async function appendUploadChunk(
+  db: Kysely<ServiceDatabase>,
+  params: { integrationId: string; sessionId: string; filename: string; data: Buffer; sessionLimitBytes: number },
+): Promise<AppendResult> {
+  const { integrationId, sessionId, filename, data } = params
+  return db.transaction().execute(async (trx): Promise<AppendResult> => {
+    await trx.selectFrom('sessions').select('id').where('id', '=', sessionId).forUpdate().executeTakeFirstOrThrow()
+    const existing = await trx
+      .selectFrom('uploads')
+      .select(['id', 'status', 'chunk_count', 'byte_count'])
+      .where('session_id', '=', sessionId)
+      .where('filename', '=', filename)
+      .forUpdate()
+      .executeTakeFirst()
+    if (existing && existing.status !== 'receiving') return { kind: 'already-stored' }
+
+    const { total } = await trx
+      .selectFrom('uploads')
+      .select(sql<number>`coalesce(sum(byte_count), 0)::int8`.as('total'))
+      .where('session_id', '=', sessionId)
+      .executeTakeFirstOrThrow()
+    if (total + data.length > params.sessionLimitBytes) return { kind: 'session-limit', sessionBytes: total }
+
+    const upload =
+      existing ??
+      (await trx
+        .insertInto('uploads')
+        .values({ integration_id: integrationId, session_id: sessionId, filename })
+        .returning(['id', 'status', 'chunk_count', 'byte_count'])
+        .executeTakeFirstOrThrow())
+    const seq = upload.chunk_count + 1
+    await trx.insertInto('upload_chunks').values({ upload_id: upload.id, seq, data }).execute()
+    const updated = await trx
+      .updateTable('uploads')
+      .set({
+        chunk_count: seq,
+        byte_count: sql<number>`byte_count + ${data.length}`,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', upload.id)
+      .returning('byte_count')
+      .executeTakeFirstOrThrow()
+    return { kind: 'appended', uploadId: upload.id, seq, byteCount: updated.byte_count }
+  })
+}
+
+export type StoreResult =
+  | { kind: 'unknown' }
+  | { kind: 'failed'; uploadId: string }
+  | { kind: 'stored'; uploadId: string; byteCount: number; chunkCount: number; sha256: string; already: boolean }
+
+/** Chunks read per round trip while hashing, so a large file is never held in memory at once. */
+const HASH_PAGE = 8
+
+/**
+ * Completes an upload at `import`: hashes its chunks in order, records the size and sha256, and marks it 'stored'
+ * (parsing comes later). A file already stored or imported is reported as such and left alone.
+ */
+export async function storeUpload(
+  db: Kysely<ServiceDatabase>,
+  params: { sessionId: string; filename: string },
+): Promise<StoreResult> {
+  return db.transaction().execute(async (trx): Promise<StoreResult> => {
+    const upload = await trx
+      .selectFrom('uploads')
+      .select(['id', 'status', 'byte_count', 'chunk_count', 'sha256'])
+      .where('session_id', '=', params.sessionId)
+      .where('filename', '=', params.filename)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!upload) return { kind: 'unknown' }
+    if (upload.status === 'failed') return { kind: 'failed', uploadId: upload.id }
+    if (upload.status !== 'receiving') {
+      return {
+        kind: 'stored',
+        uploadId: upload.id,
+        byteCount: upload.byte_count,
+        chunkCount: upload.chunk_count,
+        sha256: upload.sha256 ?? '',
+        already: true,
+      }
+    }
+    const hash = createHash('sha256')
+    let byteCount = 0
+    let chunkCount = 0
+    let lastSeq = 0
+    for (;;) {
+      const rows = await trx
+        .selectFrom('upload_chunks')
+        .select(['seq', 'data'])
+        .where('upload_id', '=', upload.id)
+        .where('seq', '>', lastSeq)
+        .orderBy('seq')
+        .limit(HASH_PAGE)
+        .execute()
+      for (const row of rows) {
+        hash.update(row.data)
+        byteCount += row.data.length
+        chunkCount += 1
+        lastSeq = row.seq
+      }
+      if (rows.length < HASH_PAGE) break
+    }
+    const sha256 = hash.digest('hex')
+    await trx
+      .updateTable('uploads')
+      .set({ status: 'stored', sha256, byte_count: byteCount, chunk_count: chunkCount, updated_at: sql<Date>`now()` })
+      .where('id', '=', upload.id)
+      .execute()
+    return { kind: 'stored', uploadId: upload.id, byteCount, chunkCount, sha256, already: false }
+  })
+}
