@@ -1,0 +1,270 @@
+/**
+ * What administrators and support ask of the export: what would the next query send (changing nothing), where is
+ * order A-123 (in scope or not and why, sent, acknowledged, pending), and "send these again" (rule 6).
+ */
+import type { Integration } from '../integrations/integrations.repository.js'
+import { findLocationTimezone, loadOrders } from '../olvery/orders.source.js'
+import type { PlatformPayment } from '../olvery/platform-order.js'
+import type { PaymentRule } from '../integrations/settings.schema.js'
+import { findOrderStates, lockExportState } from './batches.repository.js'
+import { assembleDocument, planBatch, scanPendingOrders, type ExportDeps } from './export-orders.js'
+import { fingerprintOf } from './fingerprint.js'
+import { OrderNotExportableError, renderOrderDocument, toDocumentModel } from './order-document.js'
+import { matchesPaymentRule } from './payment-rules.js'
+
+export interface PreviewOrder {
+  orderId: string
+  number: string
+  changedAt: Date
+  fingerprint: string
+}
+
+export interface Preview {
+  orders: PreviewOrder[]
+  /** Pending orders the batch cap (or isolation) leaves for later queries; counted up to one more than the cap. */
+  leftOut: number
+  /** Orders that cannot be sent, with the reason 1C would never see. */
+  notExportable: Array<{ orderId: string; number: string; reason: string }>
+  body: Buffer
+  contentType: string
+}
+
+/**
+ * The next `query`'s answer, computed the same way but in a transaction that is rolled back: no batch, no state
+ * change. (Poison-order alternation is not replayed: the preview assumes the last batch was acknowledged.)
+ */
+export async function previewNextBatch(deps: ExportDeps, params: { integration: Integration; now?: Date }): Promise<Preview> {
+  const { databases } = deps
+  const { integration } = params
+  const now = params.now ?? new Date()
+  const rollback = new Error('preview: roll back')
+  let preview: Preview | undefined
+  await databases.db
+    .transaction()
+    .execute(async (trx) => {
+      const state = await trx
+        .selectFrom('export_state')
+        .select('watermark')
+        .where('integration_id', '=', integration.id)
+        .executeTakeFirst()
+      const olvery = databases.olveryIn(trx)
+      const scan = await scanPendingOrders(trx, olvery, {
+        integration,
+        watermark: state?.watermark ?? null,
+        wanted: integration.settings.batchSize + 1,
+      })
+      const plan = planBatch(scan.pending, integration.settings.batchSize, { isolatedAlone: false })
+      const timezone =
+        integration.settings.timezone ?? (await findLocationTimezone(olvery, integration.locationId)) ?? 'Europe/Moscow'
+      const { body, contentType } = assembleDocument(
+        plan.batch.map((p) => p.fragment),
+        { generatedAt: now, timezone, integration },
+      )
+      preview = {
+        orders: plan.batch.map((p) => ({
+          orderId: p.order.id,
+          number: p.order.number,
+          changedAt: p.order.changedAt,
+          fingerprint: p.fingerprint,
+        })),
+        leftOut: plan.leftOut.length,
+        notExportable: scan.notExportable.map((n) => ({ orderId: n.order.id, number: n.order.number, reason: n.reason })),
+        body,
+        contentType,
+      }
+      throw rollback
+    })
+    .catch((error: unknown) => {
+      if (error !== rollback) throw error
+    })
+  return preview!
+}
+
+export type ScopeReason = 'qualifies' | 'tracked' | 'no matching payment' | 'excluded' | 'other company'
+
+export interface OrderDeliveryStatus {
+  orderId: string
+  number: string
+  inScope: boolean
+  reason: ScopeReason
+  /** The first rule a payment matches, when one does. */
+  matchedRule: PaymentRule | null
+  payments: Array<{ id: string; gateway: string; status: string; amount: string; paidAt: Date | null; matchesRules: boolean }>
+  currentFingerprint: string | null
+  /** Why the order cannot be sent now (e.g. a number longer than 1C keeps). */
+  notExportable: string | null
+  lastSent: { batchId: number | null; at: Date | null; fingerprint: string } | null
+  lastAcknowledged: { batchId: number | null; at: Date | null; fingerprint: string | null } | null
+  /** In scope and its current document differs from the acknowledged one. */
+  pending: boolean
+  unacknowledgedServes: number
+  isolated: boolean
+  excluded: { at: Date; reason: string | null } | null
+}
+
+function firstMatchingRule(payments: readonly PlatformPayment[], rules: readonly PaymentRule[]): PaymentRule | null {
+  for (const payment of payments) {
+    for (const rule of rules) if (matchesPaymentRule(payment, rule)) return rule
+  }
+  return null
+}
+
+/** One order's delivery status for "did 1C get order A-123?"; null when the platform has no such order. */
+export async function orderDeliveryStatus(
+  deps: ExportDeps,
+  params: { integration: Integration; orderId: string },
+): Promise<OrderDeliveryStatus | null> {
+  const { databases } = deps
+  const { integration, orderId } = params
+  const [order] = await loadOrders(databases.olvery, [orderId])
+  if (!order) return null
+  const rules = integration.settings.paymentRules
+  const stateRow = await databases.db
+    .selectFrom('order_state')
+    .selectAll()
+    .where('integration_id', '=', integration.id)
+    .where('order_id', '=', orderId)
+    .executeTakeFirst()
+  const matchedRule = firstMatchingRule(order.payments, rules)
+  const tracked = stateRow?.acked_at != null
+  let reason: ScopeReason
+  if (order.companyId !== integration.companyId) reason = 'other company'
+  else if (stateRow?.excluded_at) reason = 'excluded'
+  else if (matchedRule) reason = 'qualifies'
+  else if (tracked) reason = 'tracked'
+  else reason = 'no matching payment'
+  const inScope = reason === 'qualifies' || reason === 'tracked'
+
+  let currentFingerprint: string | null = null
+  let notExportable: string | null = null
+  if (order.companyId === integration.companyId) {
+    try {
+      currentFingerprint = fingerprintOf(renderOrderDocument(toDocumentModel(order, integration.settings)))
+    } catch (error) {
+      if (!(error instanceof OrderNotExportableError)) throw error
+      notExportable = error.message
+    }
+  }
+  return {
+    orderId: order.id,
+    number: order.number,
+    inScope,
+    reason,
+    matchedRule,
+    payments: order.payments.map((p) => ({
+      id: p.id,
+      gateway: p.gateway,
+      status: p.status,
+      amount: p.amount,
+      paidAt: p.paidAt,
+      matchesRules: rules.some((rule) => matchesPaymentRule(p, rule)),
+    })),
+    currentFingerprint,
+    notExportable,
+    lastSent: stateRow?.last_sent_fingerprint
+      ? { batchId: stateRow.last_sent_batch_id, at: stateRow.last_sent_at, fingerprint: stateRow.last_sent_fingerprint }
+      : null,
+    lastAcknowledged: stateRow?.acked_at
+      ? { batchId: stateRow.acked_batch_id, at: stateRow.acked_at, fingerprint: stateRow.acked_fingerprint }
+      : null,
+    pending: inScope && currentFingerprint !== null && currentFingerprint !== (stateRow?.acked_fingerprint ?? null),
+    unacknowledgedServes: stateRow?.unacked_serves ?? 0,
+    isolated: stateRow?.isolated_at != null,
+    excluded: stateRow?.excluded_at ? { at: stateRow.excluded_at, reason: stateRow.excluded_reason } : null,
+  }
+}
+
+export interface ReexportResult {
+  /** Acknowledged orders whose acknowledgement was cleared. */
+  cleared: number
+  /** The watermark after the request (null = all history). */
+  watermark: Date | null
+}
+
+/**
+ * Rule 6: those orders become pending again. With `from`, every acknowledged order changed since that instant, and
+ * the candidate scan is widened to start there; with `orderIds`, those orders (of the integration's company).
+ * Acknowledged fingerprints are cleared (the history of batches and the fact that 1C had the order stay), and batches
+ * not yet acknowledged lose their watermark move, so a late success cannot narrow the scan past the request.
+ */
+export async function requestReexport(
+  deps: ExportDeps,
+  params: { integration: Integration; from?: Date; orderIds?: readonly string[] },
+): Promise<ReexportResult> {
+  const { databases } = deps
+  const { integration, from, orderIds } = params
+  if (!from && !orderIds?.length) throw new Error('requestReexport needs `from` or `orderIds`')
+  return databases.db.transaction().execute(async (trx) => {
+    const state = await lockExportState(trx, integration.id)
+    let cleared = 0
+    if (orderIds?.length) {
+      // Orders never sent get a state row too, so the scan finds them whatever the watermark says.
+      const olvery = databases.olveryIn(trx)
+      const orders = await olvery
+        .selectFrom('orders')
+        .select(['id', 'number'])
+        .where('company_id', '=', integration.companyId)
+        .where('id', '=', (eb) => eb.fn.any(eb.val([...orderIds])))
+        .execute()
+      const known = await findOrderStates(trx, integration.id, orders.map((o) => o.id))
+      const fresh = orders.filter((o) => !known.has(o.id))
+      if (fresh.length) {
+        await trx
+          .insertInto('order_state')
+          .values(
+            fresh.map((o) => ({
+              integration_id: integration.id,
+              order_id: o.id,
+              order_number: o.number,
+              acked_fingerprint: null,
+              acked_batch_id: null,
+              acked_at: null,
+              last_sent_fingerprint: null,
+              last_sent_batch_id: null,
+              last_sent_at: null,
+              isolated_at: null,
+              last_error: null,
+              last_error_at: null,
+              excluded_at: null,
+              excluded_reason: null,
+            })),
+          )
+          .execute()
+      }
+      const result = await trx
+        .updateTable('order_state')
+        .set({ acked_fingerprint: null })
+        .where('integration_id', '=', integration.id)
+        .where('order_id', '=', (eb) => eb.fn.any(eb.val(orders.map((o) => o.id))))
+        .where('acked_fingerprint', 'is not', null)
+        .executeTakeFirst()
+      cleared += Number(result.numUpdatedRows)
+    }
+    let watermark = state.watermark
+    if (from) {
+      const result = await trx
+        .updateTable('order_state')
+        .set({ acked_fingerprint: null })
+        .where('integration_id', '=', integration.id)
+        .where('acked_fingerprint', 'is not', null)
+        .where('order_id', 'in', (eb) =>
+          eb
+            .selectFrom('batch_items')
+            .select('order_id')
+            .where('changed_at', '>=', from)
+            .where('batch_id', 'in', eb.selectFrom('batches').select('id').where('integration_id', '=', integration.id)),
+        )
+        .executeTakeFirst()
+      cleared += Number(result.numUpdatedRows)
+      if (watermark === null || from < watermark) watermark = from
+      await trx.updateTable('export_state').set({ watermark }).where('integration_id', '=', integration.id).execute()
+    }
+    await trx
+      .updateTable('batches')
+      .set({ watermark_candidate: null })
+      .where('integration_id', '=', integration.id)
+      .where('acknowledged_at', 'is', null)
+      .execute()
+    return { cleared, watermark }
+  })
+}
