@@ -242,3 +242,73 @@ export async function findLocationTimezone(olvery: Olvery, locationId: string): 
   const row = await olvery.selectFrom('locations').select('timezone').where('id', '=', locationId).executeTakeFirst()
   return row?.timezone ?? null
 }
+
+/** The companies an integration can be made for: those of one location, or of every location when null. */
+export async function listCompanies(olvery: Olvery, locationId: string | null): Promise<CompanySummary[]> {
+  const rows = await olvery
+    .selectFrom('companies')
+    .selectAll()
+    .$if(locationId !== null, (qb) => qb.where('location_id', '=', locationId!))
+    .orderBy('full_name')
+    .orderBy('id')
+    .execute()
+  return rows.map((row) => ({ ...toCompany(row), locationId: row.location_id }))
+}
+
+export interface OrderReference {
+  id: string
+  number: string
+  locationId: string
+  createdAt: Date
+}
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * The orders of a company named by id or by number (support's "did 1C get order A-123?"). Numbers are unique per
+ * location, so a supplier selling in several locations may have more than one order with the same number.
+ */
+export async function findCompanyOrdersByIdOrNumber(olvery: Olvery, companyId: string, idOrNumber: string): Promise<OrderReference[]> {
+  const rows = await olvery
+    .selectFrom('orders')
+    .select(['id', 'number', 'location_id', 'created_at'])
+    .where('company_id', '=', companyId)
+    .where((eb) =>
+      UUID_TEXT.test(idOrNumber) ? eb.or([eb('id', '=', idOrNumber), eb('number', '=', idOrNumber)]) : eb('number', '=', idOrNumber),
+    )
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute()
+  return rows.map((r) => ({ id: r.id, number: r.number, locationId: r.location_id, createdAt: r.created_at }))
+}
+
+/** Which of `ids` are orders of the company. */
+export async function findCompanyOrderIds(olvery: Olvery, companyId: string, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return []
+  const rows = await olvery
+    .selectFrom('orders')
+    .select('id')
+    .where('company_id', '=', companyId)
+    .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+/** The supplier company with the most orders paid through `gateway` with `status` (the embedded demo's choice). */
+export async function findBusiestSupplier(
+  olvery: Olvery,
+  payment: { gateway: string; status: string },
+): Promise<{ companyId: string; locationId: string } | null> {
+  const row = await olvery
+    .selectFrom('orders as o')
+    .innerJoin('payments as p', 'p.order_id', 'o.id')
+    .select(['o.company_id', 'o.location_id'])
+    .where((eb) => eb(eb.fn('lower', ['p.gateway']), '=', payment.gateway.toLowerCase()))
+    .where((eb) => eb(eb.fn('lower', ['p.status']), '=', payment.status.toLowerCase()))
+    .groupBy(['o.company_id', 'o.location_id'])
+    .orderBy((eb) => eb.fn.count('o.id').distinct(), 'desc')
+    .orderBy('o.company_id')
+    .limit(1)
+    .executeTakeFirst()
+  return row ? { companyId: row.company_id, locationId: row.location_id } : null
+}

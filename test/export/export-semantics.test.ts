@@ -335,3 +335,18 @@ t.test('a query answer, empty or not, is one CommerceML 2.08 document valid agai
   t.equal(full.contentType, 'application/xml; charset=UTF-8')
   t.same(await validateCommerceML(full.body), { valid: true, errors: [] })
 })
+
+t.test('a late success of an older batch does not undo a newer acknowledgement', async (t) => {
+  const databases = await createTestDatabases(t)
+  const supplier = await createSupplier(databases.olvery)
+  const a = await createOrder(databases.olvery, supplier)
+  const h = await createHarness(databases, supplier)
+  const older = await h.openSession()
+  await h.query(older)
+  await setOrderComment(databases.olvery, a.id, 'новая версия')
+  const newer = await h.openSession()
+  t.same((await h.query(newer)).numbers, [a.number])
+  await h.success(newer)
+  await h.success(older) // the first exchange's 1C confirms last
+  t.same(await h.pendingNumbers(), [], 'the order stays acknowledged at its newest document')
+})

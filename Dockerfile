@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# olvery-1c-exchange: multi-stage build; the runtime stage has production dependencies only and runs as a non-root user.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# SQL migrations and the Olvery reference DDL are read at run time (node dist/db/migrate.js, the demo profile).
+COPY migrations ./migrations
+COPY test/fixtures/olvery-reference.sql ./test/fixtures/olvery-reference.sql
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# No npm in the process tree, so SIGTERM reaches Node and the graceful shutdown runs.
+CMD ["node", "dist/server.js"]
