@@ -164,7 +164,11 @@ export function parseSettings(input: unknown): { stored: IntegrationSettingsInpu
     throw new InvalidSettingsError([{ path: '', message: 'must be a JSON object such as {"paymentrules":[…],"paymentmethod_name":"…"}' }])
   }
   if (!validate(value)) {
-    const problems = (validate.errors ?? []).map(describe)
+    // One problem per value: an empty string breaks both minLength and pattern, and one message is enough.
+    const problems: SettingsProblem[] = []
+    for (const problem of (validate.errors ?? []).map(describe)) {
+      if (!problem.path || !problems.some((p) => p.path === problem.path)) problems.push(problem)
+    }
     if (typeof input === 'string' && TYPOGRAPHIC_QUOTES.test(input)) {
       problems.push({ path: '', message: 'Note: the text contains typographic quotes (« » “ ” „); JSON needs plain double quotes (").' })
     }
