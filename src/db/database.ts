@@ -109,6 +109,15 @@ export interface UploadChunksTable {
   data: Buffer
 }
 
+export interface LoginFailuresTable {
+  scope: 'address' | 'login_address' | 'login'
+  key_hash: string
+  failures: number
+  first_failure_at: Timestamp
+  last_failure_at: Timestamp
+  locked_until: Timestamp | null
+}
+
 export interface SchemaMigrationsTable {
   version: string
   name: string
@@ -127,6 +136,7 @@ export interface ServiceDatabase {
   order_state: OrderStateTable
   uploads: UploadsTable
   upload_chunks: UploadChunksTable
+  login_failures: LoginFailuresTable
   schema_migrations: SchemaMigrationsTable
 }
 

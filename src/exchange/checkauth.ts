@@ -8,6 +8,7 @@
  * therefore gets `failure\nexchange session unknown or expired; …`, like any other request without a session.
  */
 import { timingSafeEqual } from 'node:crypto'
+import { checkLoginAllowed, recordLoginFailure, recordLoginSuccess } from '../auth/login-throttle.js'
 import { decoyPasswordHash, verifyPassword } from '../auth/onec-credentials.js'
 import { findIntegrationByLogin, isActive, type IntegrationLogin } from '../integrations/integrations.repository.js'
 import type { ExchangeContext } from './exchange.plugin.js'
@@ -60,11 +61,20 @@ export async function handleCheckauth(ctx: ExchangeContext): Promise<ExchangeAns
   if (credentials === null) return basicChallenge(messages.credentialsMissing)
   if (credentials === 'malformed') return basicChallenge(messages.credentialsWrong)
 
+  // Guessing is limited per login and address before any password is checked (src/auth/login-throttle.ts).
+  const throttleKeys = { login: credentials.login.slice(0, 64), address: request.ip }
+  const refusal = await checkLoginAllowed(databases.db, throttleKeys)
+  if (refusal) {
+    request.log.warn({ login: throttleKeys.login, scope: refusal.scope }, 'checkauth refused: too many failed logins')
+    return failure(messages.tooManyFailures(refusal.retryAfterSeconds))
+  }
   const found = await verifyCredentials(databases.db, credentials)
   if (!found) {
-    request.log.warn({ login: credentials.login.slice(0, 64) }, 'checkauth refused: wrong login or password')
+    await recordLoginFailure(databases.db, throttleKeys)
+    request.log.warn({ login: throttleKeys.login }, 'checkauth refused: wrong login or password')
     return basicChallenge(messages.credentialsWrong)
   }
+  await recordLoginSuccess(databases.db, throttleKeys)
   request.logFields['integrationId'] = found.integration.id
   if (!isActive(found.integration)) return failure(messages.integrationOff(found.integration.name))
 

@@ -130,6 +130,8 @@ function echo(value: string): string {
 export const messages = {
   credentialsMissing: 'Authorization required: enter the login and password of the Olvery integration in the 1C exchange node.',
   credentialsWrong: 'Wrong login or password: check the login and password of the Olvery integration in the 1C exchange node.',
+  tooManyFailures: (retryAfterSeconds: number) =>
+    `Too many failed logins from this address; login is blocked for ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} min. Check the login and password in the 1C exchange node, then try again.`,
   integrationOff: (name: string) =>
     `The Olvery integration "${plainLine(name, 60)}" is switched off (disabled or archived); ask the Olvery administrator to enable it.`,
   /** PROTOCOL.md §2 (Bitrix wording). */

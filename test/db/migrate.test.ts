@@ -25,6 +25,7 @@ t.test('migrations from an empty database create the commerceml schema', async (
     'credentials',
     'export_state',
     'integrations',
+    'login_failures',
     'order_state',
     'schema_migrations',
     'sessions',

@@ -1,0 +1,134 @@
+/**
+ * Limits guessing of 1C passwords. Failed checkauth attempts are counted in PostgreSQL (shared by replicas) under
+ * hashed keys, in three scopes:
+ *   - login + address: 5 failures lock that pair for a minute, doubling with each further failure (up to an hour);
+ *   - address: 20 failures within 15 minutes lock the address for 15 minutes, whatever logins it tries;
+ *   - login: 50 failures within 15 minutes from anywhere refuse that login to every address that has failed on it
+ *     recently, while an address with no failures (the real 1C) still gets in.
+ * A successful login clears its login + address counter. A locked request is refused before the password is checked.
+ */
+import { createHash } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { ServiceDatabase } from '../db/database.js'
+
+type Scope = 'address' | 'login_address' | 'login'
+
+export const THROTTLE = {
+  pairFailuresBeforeLock: 5,
+  pairFirstLockSeconds: 60,
+  pairMaxLockSeconds: 3600,
+  addressFailures: 20,
+  addressLockSeconds: 15 * 60,
+  loginFailures: 50,
+  windowSeconds: 15 * 60,
+} as const
+
+const hashKey = (...parts: string[]): string => createHash('sha256').update(parts.join('\u0000')).digest('hex')
+
+export interface ThrottleKeys {
+  login: string
+  address: string
+}
+
+function keysOf({ login, address }: ThrottleKeys): Record<Scope, string> {
+  return {
+    login_address: hashKey('login_address', login.toLowerCase(), address),
+    address: hashKey('address', address),
+    login: hashKey('login', login.toLowerCase()),
+  }
+}
+
+export interface Refusal {
+  /** Seconds until another attempt may succeed. */
+  retryAfterSeconds: number
+  scope: Scope
+}
+
+/** Whether this login from this address may try a password now. */
+export async function checkLoginAllowed(db: Kysely<ServiceDatabase>, keys: ThrottleKeys, now = new Date()): Promise<Refusal | null> {
+  const k = keysOf(keys)
+  const rows = await db
+    .selectFrom('login_failures')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('scope', '=', 'login_address'), eb('key_hash', '=', k.login_address)]),
+        eb.and([eb('scope', '=', 'address'), eb('key_hash', '=', k.address)]),
+        eb.and([eb('scope', '=', 'login'), eb('key_hash', '=', k.login)]),
+      ]),
+    )
+    .execute()
+  const byScope = new Map(rows.map((r) => [r.scope, r]))
+  for (const scope of ['login_address', 'address'] as const) {
+    const lockedUntil = byScope.get(scope)?.locked_until
+    if (lockedUntil && lockedUntil > now) {
+      return { scope, retryAfterSeconds: Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000) }
+    }
+  }
+  const login = byScope.get('login')
+  const pair = byScope.get('login_address')
+  const windowStart = now.getTime() - THROTTLE.windowSeconds * 1000
+  if (
+    login &&
+    login.failures >= THROTTLE.loginFailures &&
+    login.first_failure_at.getTime() >= windowStart &&
+    pair &&
+    pair.last_failure_at.getTime() >= windowStart
+  ) {
+    return { scope: 'login', retryAfterSeconds: Math.ceil((login.first_failure_at.getTime() + THROTTLE.windowSeconds * 1000 - now.getTime()) / 1000) }
+  }
+  return null
+}
+
+/** Counts one failed attempt in every scope and sets the locks the policy calls for. */
+export async function recordLoginFailure(db: Kysely<ServiceDatabase>, keys: ThrottleKeys, now = new Date()): Promise<void> {
+  const k = keysOf(keys)
+  const windowStart = new Date(now.getTime() - THROTTLE.windowSeconds * 1000)
+  await db.transaction().execute(async (trx) => {
+    for (const scope of ['login_address', 'address', 'login'] as const) {
+      const row = await trx
+        .insertInto('login_failures')
+        .values({ scope, key_hash: k[scope], failures: 1, first_failure_at: now, last_failure_at: now, locked_until: null })
+        .onConflict((oc) =>
+          oc.columns(['scope', 'key_hash']).doUpdateSet((eb) => ({
+            // A counter whose window has passed starts again (the pair counter keeps growing until a success).
+            failures: scope === 'login_address'
+              ? eb('login_failures.failures', '+', 1)
+              : eb.case().when('login_failures.first_failure_at', '<', windowStart).then(1).else(eb('login_failures.failures', '+', 1)).end(),
+            first_failure_at: eb.case().when('login_failures.first_failure_at', '<', windowStart).then(now).else(eb.ref('login_failures.first_failure_at')).end(),
+            last_failure_at: now,
+          })),
+        )
+        .returning(['failures'])
+        .executeTakeFirstOrThrow()
+      let lockSeconds = 0
+      if (scope === 'login_address' && row.failures >= THROTTLE.pairFailuresBeforeLock) {
+        const doublings = row.failures - THROTTLE.pairFailuresBeforeLock
+        lockSeconds = Math.min(THROTTLE.pairMaxLockSeconds, THROTTLE.pairFirstLockSeconds * 2 ** Math.min(doublings, 16))
+      } else if (scope === 'address' && row.failures >= THROTTLE.addressFailures) {
+        lockSeconds = THROTTLE.addressLockSeconds
+      }
+      if (lockSeconds > 0) {
+        await trx
+          .updateTable('login_failures')
+          .set({ locked_until: new Date(now.getTime() + lockSeconds * 1000) })
+          .where('scope', '=', scope)
+          .where('key_hash', '=', k[scope])
+          .execute()
+      }
+    }
+  })
+}
+
+/** A successful login clears the counter of its login + address. */
+export async function recordLoginSuccess(db: Kysely<ServiceDatabase>, keys: ThrottleKeys): Promise<void> {
+  await db.deleteFrom('login_failures').where('scope', '=', 'login_address').where('key_hash', '=', keysOf(keys).login_address).execute()
+}
+
+/** Forgets counters untouched for a day (called now and then; they are tiny). */
+export async function pruneLoginFailures(db: Kysely<ServiceDatabase>, now = new Date()): Promise<void> {
+  await db
+    .deleteFrom('login_failures')
+    .where('last_failure_at', '<', new Date(now.getTime() - 24 * 3600 * 1000))
+    .execute()
+}

@@ -1,0 +1,84 @@
+/**
+ * Password guessing on checkauth is limited per login and address, per address and per login
+ * (src/auth/login-throttle.ts), without locking out the real 1C at another address.
+ */
+import { randomUUID } from 'node:crypto'
+import t, { type Test } from 'tap'
+import { THROTTLE } from '../../src/auth/login-throttle.js'
+import { createIntegration } from '../../src/integrations/integrations.repository.js'
+import { buildTestApp } from '../helpers/build-app.js'
+import { SEED_SETTINGS } from '../helpers/factories.js'
+
+async function setup(t: Test) {
+  const { app, databases } = await buildTestApp(t)
+  const integration = async () =>
+    createIntegration(databases.db, {
+      name: `Бухгалтерия ${randomUUID().slice(0, 8)}`,
+      companyId: randomUUID(),
+      locationId: randomUUID(),
+      settings: SEED_SETTINGS,
+    })
+  const checkauth = (login: string, password: string, address: string) =>
+    app.inject({
+      method: 'GET',
+      url: '/1c_exchange?type=sale&mode=checkauth',
+      remoteAddress: address,
+      headers: { authorization: `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}` },
+    })
+  return { app, databases, integration, checkauth }
+}
+
+t.test('after 5 wrong passwords the login is blocked from that address, even with the right password', async (t) => {
+  const { integration, checkauth } = await setup(t)
+  const { login, password } = await integration()
+  for (let i = 0; i < THROTTLE.pairFailuresBeforeLock; i++) {
+    t.equal((await checkauth(login, 'wrong', '127.0.0.10')).statusCode, 401)
+  }
+  const blocked = await checkauth(login, password, '127.0.0.10')
+  t.equal(blocked.statusCode, 200)
+  t.match(blocked.body, /^failure\nToo many failed logins from this address; login is blocked for 1 min\./)
+  const elsewhere = await checkauth(login, password, '127.0.0.11')
+  t.match(elsewhere.body, /^success\n/, 'the real 1C at another address is not affected')
+})
+
+t.test('a successful login clears the count of its address', async (t) => {
+  const { integration, checkauth } = await setup(t)
+  const { login, password } = await integration()
+  for (let i = 0; i < THROTTLE.pairFailuresBeforeLock - 1; i++) await checkauth(login, 'wrong', '127.0.0.12')
+  t.match((await checkauth(login, password, '127.0.0.12')).body, /^success\n/)
+  for (let i = 0; i < THROTTLE.pairFailuresBeforeLock - 1; i++) await checkauth(login, 'wrong', '127.0.0.12')
+  t.match((await checkauth(login, password, '127.0.0.12')).body, /^success\n/, 'four more failures do not lock')
+})
+
+t.test('an address that fails on many logins is blocked for every login', async (t) => {
+  const { integration, checkauth } = await setup(t)
+  const { login, password } = await integration()
+  for (let i = 0; i < THROTTLE.addressFailures; i++) await checkauth(`guess-${i}`, 'wrong', '127.0.0.13')
+  t.match((await checkauth(login, password, '127.0.0.13')).body, /^failure\nToo many failed logins/)
+  t.match((await checkauth(login, password, '127.0.0.14')).body, /^success\n/)
+})
+
+t.test('a login attacked from many addresses refuses those addresses, not a clean one', async (t) => {
+  const { integration, checkauth } = await setup(t)
+  const { login, password } = await integration()
+  for (let i = 0; i < THROTTLE.loginFailures; i++) await checkauth(login, 'wrong', `127.0.1.${i + 1}`)
+  t.match((await checkauth(login, password, '127.0.1.1')).body, /^failure\nToo many failed logins/)
+  t.match((await checkauth(login, password, '127.0.2.1')).body, /^success\n/, 'the real 1C never failed, so it gets in')
+})
+
+t.test('a lock ends when its time is up', async (t) => {
+  const { databases, integration, checkauth } = await setup(t)
+  const { login, password } = await integration()
+  for (let i = 0; i < THROTTLE.pairFailuresBeforeLock; i++) await checkauth(login, 'wrong', '127.0.0.15')
+  t.match((await checkauth(login, password, '127.0.0.15')).body, /^failure\n/)
+  await databases.db.updateTable('login_failures').set({ locked_until: new Date(Date.now() - 1000) }).execute()
+  t.match((await checkauth(login, password, '127.0.0.15')).body, /^success\n/)
+})
+
+t.test('neither logins nor addresses are stored in clear', async (t) => {
+  const { databases, checkauth } = await setup(t)
+  await checkauth('visible-login', 'wrong', '127.0.0.16')
+  const rows = await databases.db.selectFrom('login_failures').selectAll().execute()
+  t.equal(rows.length, 3)
+  t.notMatch(JSON.stringify(rows), /visible-login|127\.0\.0\.16/)
+})
