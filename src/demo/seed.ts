@@ -26,7 +26,8 @@ export const USAGE =
   `  --locations  1 to ${DEMO_LOCATION_COUNT_MAX} (default 3)\n` +
   '  --days       length of the order history in days (default 180)\n' +
   `  --now        end of the history (default ${DEMO_REFERENCE_DATE}; "now" for the current time)\n` +
-  '  --demo-integration  also create the demo integration (1C login demo-1c) for the busiest CKassa supplier'
+  '  --demo-integration  also create the demo integration (1C login demo-1c) for the busiest CKassa supplier\n' +
+  '  --if-empty   do nothing (and succeed) when the schema already holds data'
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -43,6 +44,7 @@ export interface SeedArgs {
   days: number
   now: Date | string
   demoIntegration: boolean
+  ifEmpty: boolean
 }
 
 function wholeNumber(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
@@ -70,6 +72,7 @@ export function parseSeedArgs(argv: string[]): SeedArgs {
         now: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         'demo-integration': { type: 'boolean' },
+        'if-empty': { type: 'boolean' },
       },
     }))
   } catch (error) {
@@ -89,7 +92,14 @@ export function parseSeedArgs(argv: string[]): SeedArgs {
     days: wholeNumber('days', values.days, 180, 1, 3650),
     now,
     demoIntegration: values['demo-integration'] ?? false,
+    ifEmpty: values['if-empty'] ?? false,
   }
+}
+
+async function printDemoIntegration(databases: import('../db/connection.js').Databases): Promise<void> {
+  const { ensureDemoIntegration } = await import('./demo-bootstrap.js')
+  const demo = await ensureDemoIntegration(databases)
+  if (demo) console.log(`Demo integration for «${demo.companyName}»: 1C login ${demo.login}, password ${demo.password}`)
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -113,6 +123,11 @@ async function main(argv: string[]): Promise<void> {
       .selectFrom('locations')
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirstOrThrow()
+    if (Number(existing.n) > 0 && args.ifEmpty) {
+      console.log(`Schema "${config.olveryDbSchema}" already holds demo data; nothing seeded (--if-empty).`)
+      if (args.demoIntegration) await printDemoIntegration(databases)
+      return
+    }
     if (Number(existing.n) > 0) {
       throw new Error(
         `Schema "${config.olveryDbSchema}" already holds ${existing.n} locations; demo data is seeded into empty ` +
@@ -144,11 +159,7 @@ async function main(argv: string[]): Promise<void> {
         `in ${seconds} s: ${c.locations} locations, ${c.companies} companies, ${c.customers} customers, ` +
         `${c.services} services, ${c.orders} orders, ${c.order_items} order lines, ${c.payments} payments${busiest}`,
     )
-    if (args.demoIntegration) {
-      const { ensureDemoIntegration } = await import('./demo-bootstrap.js')
-      const demo = await ensureDemoIntegration(databases)
-      if (demo) console.log(`Demo integration for «${demo.companyName}»: 1C login ${demo.login}, password ${demo.password}`)
-    }
+    if (args.demoIntegration) await printDemoIntegration(databases)
   } finally {
     await databases.close()
   }

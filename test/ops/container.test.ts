@@ -1,0 +1,245 @@
+/**
+ * The image and the compose stack (issue 5), checked without a Docker engine: the Dockerfile is read instruction by
+ * instruction and docker-compose.yml is parsed with `yaml`. What these cannot prove (the image builds, the built
+ * service starts, becomes ready and stops on SIGTERM) is what CI's .ci/check-dist does with `node dist/server.js`.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { parse } from 'yaml'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8')
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dockerfile
+
+interface Instruction {
+  keyword: string
+  /** The arguments as written (continuations joined). */
+  args: string
+  /** Index of the build stage (0 = the first FROM). */
+  stage: number
+}
+
+/** Instructions in order; comments and parser directives dropped, `\` continuations joined. */
+function parseDockerfile(text: string): Instruction[] {
+  const logical: string[] = []
+  let current = ''
+  for (const line of text.split('\n')) {
+    if (/^\s*#/.test(line) && current === '') continue
+    if (/^\s*#/.test(line)) continue // a comment inside a continued instruction
+    if (line.trimEnd().endsWith('\\')) {
+      current += `${line.trimEnd().slice(0, -1)} `
+      continue
+    }
+    current += line
+    if (current.trim() !== '') logical.push(current.trim())
+    current = ''
+  }
+  let stage = -1
+  return logical.map((line) => {
+    const [, keyword = '', args = ''] = /^(\S+)\s*(.*)$/s.exec(line) ?? []
+    if (keyword.toUpperCase() === 'FROM') stage++
+    return { keyword: keyword.toUpperCase(), args: args.trim(), stage }
+  })
+}
+
+const dockerfile = parseDockerfile(read('Dockerfile'))
+const froms = dockerfile.filter((i) => i.keyword === 'FROM')
+const runtimeStage = froms.length - 1
+const inStage = (stage: number, keyword: string) => dockerfile.filter((i) => i.stage === stage && i.keyword === keyword)
+const stageNamed = (name: string) => froms.findIndex((f) => new RegExp(`\\sAS\\s+${name}$`, 'i').test(f.args))
+const execForm = (args: string): string[] | null => {
+  try {
+    const value = JSON.parse(args) as unknown
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : null
+  } catch {
+    return null
+  }
+}
+/** `ENV A=1 B=2` (and the legacy `ENV A 1`) as a map, over the runtime stage. */
+const runtimeEnv = new Map<string, string>(
+  inStage(runtimeStage, 'ENV').flatMap((i) => {
+    const pairs = [...i.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S*)/g)].map((m) => [m[1]!, m[2]!.replace(/^"|"$/g, '')] as const)
+    if (pairs.length > 0) return pairs
+    const [name = '', ...rest] = i.args.split(/\s+/)
+    return [[name, rest.join(' ')] as const]
+  }),
+)
+/** `COPY [--flags] <src>… <dest>`: the sources, for COPYs from the build context (not `--from`). */
+function contextSources(instruction: Instruction): string[] {
+  const parts = instruction.args.split(/\s+/).filter((p) => !p.startsWith('--'))
+  const json = execForm(instruction.args)
+  const all = json ?? parts
+  return all.slice(0, -1)
+}
+const contextCopies = dockerfile.filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !/--from=/.test(i.args))
+
+t.test('the Dockerfile is multi-stage: a build stage and a runtime stage', async (t) => {
+  t.ok(froms.length >= 2, `${froms.length} FROM`)
+  t.ok(stageNamed('build') >= 0, 'a stage named build')
+  t.not(stageNamed('build'), runtimeStage, 'the build stage is not the runtime stage')
+})
+
+t.test('the build stage installs with npm ci and builds with tsc', async (t) => {
+  const build = stageNamed('build')
+  const runs = inStage(build, 'RUN').map((i) => i.args)
+  t.ok(runs.some((r) => /\bnpm ci\b/.test(r) && !/--omit=dev/.test(r)), 'npm ci with the dev dependencies (TypeScript)')
+  const buildScript = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['build'] ?? ''
+  t.ok(runs.some((r) => /\btsc\b/.test(r) || (/\bnpm run build\b/.test(r) && /\btsc\b/.test(buildScript))), 'tsc, directly or through npm run build')
+})
+
+t.test('the runtime stage is Node 20 slim with production dependencies only', async (t) => {
+  t.match(froms[runtimeStage]!.args, /^node:20[-\w.]*slim\b/)
+  const runs = inStage(runtimeStage, 'RUN').map((i) => i.args)
+  t.ok(runs.some((r) => /\bnpm ci\b.*--omit=dev/.test(r)), 'npm ci --omit=dev')
+  t.notOk(runs.some((r) => /\bnpm (ci|install)\b/.test(r) && !/--omit=dev/.test(r)), 'no install with dev dependencies')
+  t.ok(
+    inStage(runtimeStage, 'COPY').some((i) => /--from=build\b/.test(i.args) && /\/dist\b/.test(i.args)),
+    'dist/ comes from the build stage',
+  )
+})
+
+t.test('the runtime runs as a non-root user', async (t) => {
+  const users = inStage(runtimeStage, 'USER')
+  t.ok(users.length > 0, 'a USER instruction')
+  t.notMatch(users.at(-1)?.args ?? 'root', /^(root|0)(:|$)/)
+})
+
+t.test('the image listens on 0.0.0.0, exposes its port and checks its health on /ready', async (t) => {
+  t.equal(runtimeEnv.get('HOST'), '0.0.0.0')
+  const port = runtimeEnv.get('PORT') ?? '8080'
+  t.same(inStage(runtimeStage, 'EXPOSE').map((i) => i.args), [port])
+  const health = inStage(runtimeStage, 'HEALTHCHECK')
+  t.equal(health.length, 1)
+  t.match(health[0]?.args, /\bCMD\b.*\/ready\b/)
+  t.notMatch(health[0]?.args, /\bcurl\b|\bwget\b/, 'no tool the slim image lacks')
+})
+
+t.test('CMD is ["node", "dist/server.js"] in exec form, and neither CMD nor ENTRYPOINT runs npm', async (t) => {
+  const cmd = inStage(runtimeStage, 'CMD')
+  t.equal(cmd.length, 1)
+  t.same(execForm(cmd[0]?.args ?? ''), ['node', 'dist/server.js'])
+  for (const i of [...cmd, ...inStage(runtimeStage, 'ENTRYPOINT')]) t.notMatch(i.args, /\bnpm\b|\bnpx\b/, i.keyword)
+})
+
+t.test('the runtime image carries the migrations and the Olvery reference SQL that dist/ reads at run time', async (t) => {
+  const copied = inStage(runtimeStage, 'COPY').flatMap(contextSources)
+  t.ok(copied.some((src) => src.replace(/\/$/, '') === 'migrations'), 'migrations/ (node dist/db/migrate.js)')
+  const { REFERENCE_DDL_PATH } = await import('../../src/olvery/reference-schema.js')
+  const reference = path.relative(ROOT, REFERENCE_DDL_PATH)
+  t.ok(copied.includes(reference), `${reference} (the demo profile)`)
+})
+
+t.test('every file the Dockerfile copies from the build context exists and is not excluded by .dockerignore', async (t) => {
+  const ignored = read('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+  t.ok(contextCopies.length > 0)
+  for (const source of contextCopies.flatMap(contextSources)) {
+    t.ok(fs.existsSync(path.join(ROOT, source)), `${source} exists`)
+    const top = source.split('/')[0]!
+    t.notOk(ignored.includes(top) || ignored.includes(source), `${source} is not in .dockerignore`)
+  }
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// docker-compose.yml
+
+interface ComposeService {
+  image?: string
+  build?: unknown
+  command?: string[] | string
+  environment?: Record<string, string> | string[]
+  depends_on?: Record<string, { condition: string }> | string[]
+  healthcheck?: { test: string[] | string }
+  volumes?: string[]
+  profiles?: string[]
+  restart?: string
+  ports?: string[]
+}
+
+const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> }
+const services = compose.services
+const envOf = (s: ComposeService | undefined): Record<string, string> =>
+  Array.isArray(s?.environment)
+    ? Object.fromEntries(s.environment.map((e) => [e.split('=')[0]!, e.split('=').slice(1).join('=')]))
+    : (s?.environment ?? {})
+const commandOf = (s: ComposeService | undefined): string[] =>
+  Array.isArray(s?.command) ? s.command : typeof s?.command === 'string' ? s.command.split(/\s+/) : []
+/** The service built from this repository that runs the exchange: no profile, no command of its own. */
+const appName = Object.keys(services).find((name) => services[name]?.build !== undefined && !services[name]?.command && !services[name]?.profiles)
+const app = appName ? services[appName] : undefined
+const dbName = Object.keys(services).find((name) => /^postgres:/.test(services[name]?.image ?? ''))
+const db = dbName ? services[dbName] : undefined
+const migrateName = Object.keys(services).find((name) => commandOf(services[name]).join(' ') === 'node dist/db/migrate.js')
+const demoName = Object.keys(services).find((name) => services[name]?.profiles?.includes('demo'))
+
+t.test('compose runs PostgreSQL with a healthcheck and a named volume for its data', async (t) => {
+  t.ok(db, 'a postgres service')
+  const test = [db?.healthcheck?.test ?? []].flat().join(' ')
+  t.match(test, /pg_isready/)
+  const dataVolume = db?.volumes?.find((v) => v.endsWith(':/var/lib/postgresql/data'))
+  t.ok(dataVolume, 'the data directory is a volume')
+  const volumeName = dataVolume?.split(':')[0] ?? ''
+  t.ok(compose.volumes && volumeName in compose.volumes, `${volumeName} is a named volume`)
+})
+
+t.test('a one-shot migrate service runs node dist/db/migrate.js once the database is healthy', async (t) => {
+  t.ok(migrateName, 'a service with command node dist/db/migrate.js')
+  const migrate = services[migrateName ?? '']
+  t.ok(migrate?.build !== undefined, 'built from this repository (the same image)')
+  t.equal(migrate?.restart ?? 'no', 'no', 'not restarted: it runs once')
+  t.same((migrate?.depends_on as Record<string, { condition: string }>)?.[dbName ?? ''], { condition: 'service_healthy' })
+  t.ok(envOf(migrate)['DATABASE_URL'], 'DATABASE_URL')
+})
+
+t.test('the service waits for a healthy database and a successful migration, and does not migrate itself', async (t) => {
+  t.ok(app, 'the exchange service (built here, the image CMD)')
+  const dependsOn = app?.depends_on as Record<string, { condition: string }> | undefined
+  t.same(dependsOn?.[dbName ?? ''], { condition: 'service_healthy' })
+  t.same(dependsOn?.[migrateName ?? ''], { condition: 'service_completed_successfully' })
+  t.equal(envOf(app)['MIGRATE_ON_START'], 'false')
+  t.ok(app?.ports?.some((p) => /:8080$/.test(String(p))), 'port 8080 published')
+})
+
+t.test('the stack is configured through environment variables the service knows', async (t) => {
+  const documented = new Set([...read('.env.example').matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!))
+  for (const name of [appName, migrateName, demoName]) {
+    for (const key of Object.keys(envOf(services[name ?? '']))) t.ok(documented.has(key), `${name}: ${key} is in .env.example`)
+  }
+  const dbEnv = envOf(db)
+  const url = new URL(envOf(app)['DATABASE_URL'] ?? 'invalid:')
+  t.equal(url.hostname, dbName, 'DATABASE_URL points at the compose database')
+  t.equal(decodeURIComponent(url.username), dbEnv['POSTGRES_USER'])
+  t.equal(decodeURIComponent(url.password), dbEnv['POSTGRES_PASSWORD'])
+  t.equal(url.pathname.slice(1), dbEnv['POSTGRES_DB'])
+  for (const name of [migrateName, demoName]) t.equal(envOf(services[name ?? ''])['DATABASE_URL'], envOf(app)['DATABASE_URL'], `${name}: the same database`)
+})
+
+t.test('the demo profile loads the reference schema with demo data and the demo integration after the migration', async (t) => {
+  t.ok(demoName, 'a service in profile demo')
+  const demo = services[demoName ?? '']
+  const command = commandOf(demo)
+  t.same(command.slice(0, 2), ['node', 'dist/demo/seed.js'])
+  t.ok(command.includes('--demo-integration'))
+  t.same((demo?.depends_on as Record<string, { condition: string }>)?.[migrateName ?? ''], { condition: 'service_completed_successfully' })
+})
+
+t.test('every command the stack and the image run is built from a source file in src/', async (t) => {
+  const commands = [
+    ...Object.values(services).map(commandOf),
+    execForm(inStage(runtimeStage, 'CMD')[0]?.args ?? '') ?? [],
+  ]
+  const scripts = commands.flatMap((c) => (c[0] === 'node' && c[1] ? [c[1]] : []))
+  t.same([...new Set(scripts)].sort(), ['dist/db/migrate.js', 'dist/demo/seed.js', 'dist/server.js'])
+  for (const script of scripts) {
+    const source = script.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts')
+    t.ok(fs.existsSync(path.join(ROOT, source)), `${script} ← ${source}`)
+  }
+  const build = JSON.parse(read('tsconfig.build.json')) as { compilerOptions: { rootDir: string; outDir: string } }
+  t.same([build.compilerOptions.rootDir, build.compilerOptions.outDir], ['src', 'dist'], 'src/X.ts compiles to dist/X.js')
+})

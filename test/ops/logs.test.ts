@@ -1,0 +1,118 @@
+/**
+ * Logs (issue 5, PROTOCOL.md §7.2 point 9): one line per 1C request carrying integration, session, mode, batch,
+ * orders, bytes, duration and outcome; and no secret anywhere in the output (the password, the Basic header, the
+ * session cookie value, the sessid), captured from the pino logger of a real app through whole exchanges.
+ */
+import { randomUUID } from 'node:crypto'
+import t from 'tap'
+import { buildApp } from '../../src/app.js'
+import { createIntegration } from '../../src/integrations/integrations.repository.js'
+import { createLogger } from '../../src/logger.js'
+import { testConfig } from '../helpers/build-app.js'
+import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
+import { OneCClient, type OneCStep } from '../helpers/onec-client.js'
+import { createTestDatabases } from '../helpers/test-database.js'
+
+/** Every line the app logs, at the most verbose level, so nothing a secret could hide in is filtered out. */
+const captured: string[] = []
+const logger = createLogger({ logLevel: 'trace' }, { write: (line: string) => void captured.push(line) })
+const databases = await createTestDatabases(t)
+const app = await buildApp({ config: testConfig({ LOG_LEVEL: 'trace' }), databases, logger })
+t.teardown(() => app.close())
+await app.ready()
+
+const supplier = await createSupplier(databases.olvery)
+await createOrder(databases.olvery, supplier)
+await createOrder(databases.olvery, supplier)
+const created = await createIntegration(databases.db, {
+  name: `Журнал ${randomUUID().slice(0, 8)}`,
+  companyId: supplier.companyId,
+  locationId: supplier.locationId,
+  settings: SEED_SETTINGS,
+})
+const integrationId = created.integration.id
+
+/** УНФ, so every request carries `&sessid=` in its URL as well as the cookie. */
+const client = new OneCClient({ inject: app, login: created.login, password: created.password, profile: 'unf' })
+const secrets: Record<string, string> = {}
+const steps: OneCStep[] = []
+
+const download = await client.exchange()
+steps.push(...download.steps)
+secrets['password'] = created.password
+secrets['Basic credentials'] = Buffer.from(`${created.login}:${created.password}`).toString('base64')
+secrets['cookie value'] = client.session!.cookieValue
+secrets['sessid'] = client.session!.line4.replace('sessid=', '')
+const upload = await client.uploadCycle('orders-1b0c7a4e_1.xml', Buffer.from('<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.07"/>'))
+steps.push(...upload.steps)
+secrets['cookie value of the upload session'] = client.session!.cookieValue
+secrets['sessid of the upload session'] = client.session!.line4.replace('sessid=', '')
+// A wrong password: refused, and not logged either.
+const wrong = await new OneCClient({ inject: app, login: created.login, password: 'Wrong-Password-123' }).checkauth()
+secrets['wrong password'] = 'Wrong-Password-123'
+await new Promise((resolve) => setTimeout(resolve, 50)) // onResponse lines of the last request
+
+const lines = captured.map((line) => JSON.parse(line) as Record<string, unknown>)
+const requestLines = lines.filter((l) => l['msg'] === 'request completed' && String(l['url']).startsWith('/1c_exchange'))
+
+t.test('the exchanges went through (the log is of a real run)', async (t) => {
+  t.same(download.problems, [])
+  t.equal(download.documentCount, 2)
+  t.ok(upload.ok)
+  t.notOk(wrong.ok)
+})
+
+t.test('one log line per 1C request', async (t) => {
+  t.equal(requestLines.length, steps.length + 1, 'every step and the refused checkauth')
+  t.same(
+    requestLines.map((l) => l['mode']),
+    [...steps.map((s) => s.mode), 'checkauth'],
+  )
+  t.equal(new Set(requestLines.map((l) => l['reqId'])).size, requestLines.length, 'one line per request id')
+})
+
+t.test('every line of a session carries the integration, the session, the mode, the duration and the outcome', async (t) => {
+  for (const line of requestLines.slice(0, -1)) {
+    t.equal(line['integrationId'], integrationId, `${line['mode']}: integration`)
+    t.match(line['sessionId'], /^[0-9a-f-]{36}$/, `${line['mode']}: session`)
+    t.type(line['durationMs'], 'number', `${line['mode']}: duration`)
+    t.match(line['outcome'], /^(success|progress)$/, `${line['mode']}: outcome (the first line of the answer)`)
+    t.equal(line['statusCode'], 200)
+  }
+  const sessions = new Set(requestLines.slice(0, -1).map((l) => l['sessionId']))
+  t.equal(sessions.size, 2, 'the download and the upload are two sessions')
+})
+
+t.test('the query line names the batch, its orders and its bytes; the success line the batch and its orders', async (t) => {
+  const query = requestLines.find((l) => l['mode'] === 'query')!
+  const bytes = download.steps.find((s) => s.mode === 'query')!.response.body.length
+  t.type(query['batchId'], 'number')
+  t.equal(query['orders'], 2)
+  t.equal(query['bytes'], bytes)
+  const success = requestLines.find((l) => l['mode'] === 'success')!
+  t.equal(success['batchId'], query['batchId'])
+  t.equal(success['orders'], 2)
+})
+
+t.test('the upload lines name the file and its bytes', async (t) => {
+  const file = requestLines.find((l) => l['mode'] === 'file')!
+  t.equal(file['filename'], 'orders-1b0c7a4e_1.xml')
+  t.type(file['bytes'], 'number')
+})
+
+t.test('a refused checkauth is logged as a 401 failure with no integration', async (t) => {
+  const refused = requestLines.at(-1)!
+  t.equal(refused['outcome'], 'failure')
+  t.equal(refused['statusCode'], 401)
+  t.equal(refused['integrationId'], undefined)
+})
+
+t.test('no secret appears anywhere in the log output', async (t) => {
+  t.ok(captured.length > requestLines.length, 'more than the request lines was captured')
+  const output = captured.join('')
+  for (const [name, value] of Object.entries(secrets)) {
+    t.ok(value.length >= 8, `${name} is long enough to search for`)
+    t.notOk(output.includes(value), `${name} is not logged`)
+  }
+  t.notMatch(output, /sessid=[A-Za-z0-9]{8,}/, 'URLs are logged with sessid redacted')
+})
