@@ -6,9 +6,12 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import type { Databases } from './db/connection.js'
-import { AppError, errorBody } from './errors.js'
+import { errorBody, jsonErrorHandler } from './errors.js'
 import { healthPlugin } from './health/health.plugin.js'
+import { metricsPlugin } from './metrics/metrics.plugin.js'
 import { exchangePlugin } from './exchange/exchange.plugin.js'
+import { ADMIN_API_PREFIX, integrationsPlugin } from './integrations/integrations.plugin.js'
+import { docsPlugin } from './docs/docs.plugin.js'
 
 export interface AppOptions {
   config: Readonly<Config>
@@ -48,6 +51,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const routeList: string[] = []
   app.decorate('routeList', routeList)
   app.addHook('onRoute', (route) => {
+    // Swagger UI's own pages and assets are hidden from the description they serve.
+    if ((route.schema as { hide?: boolean } | undefined)?.hide) return
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push(`${method} ${route.url}`)
   })
   app.decorateRequest('logFields')
@@ -68,24 +73,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     )
   })
 
-  app.setErrorHandler((error, request, reply) => {
-    if (error instanceof AppError) {
-      return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details))
-    }
-    const status = (error as { statusCode?: number }).statusCode ?? 500
-    if (status >= 500) {
-      request.log.error({ err: error }, 'request failed')
-      return reply.code(500).send(errorBody('INTERNAL', 'Internal error; the details are in the service log.'))
-    }
-    const code = (error as { code?: string }).code ?? 'BAD_REQUEST'
-    return reply.code(status).send(errorBody(code, (error as Error).message))
-  })
+  // JSON errors everywhere but the exchange, which answers 1C in its own text protocol (its plugin has its own handler).
+  app.setErrorHandler(jsonErrorHandler)
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${redactUrl(request.url).split('?')[0]}`)),
   )
 
+  // First, so its onResponse hook (durations, 1C counters from logFields) sees every route; serves GET /metrics.
+  await app.register(metricsPlugin, { databases })
   await app.register(healthPlugin, { databases })
   await app.register(exchangePlugin, { config, databases })
+  await app.register(integrationsPlugin, { config, databases, prefix: ADMIN_API_PREFIX })
+  await app.register(docsPlugin)
 
   return app
 }

@@ -3,6 +3,7 @@
  * problem at once, and returns a frozen object; nothing else in the service touches `process.env`.
  * Every variable is documented in `.env.example` and the README.
  */
+import { createPublicKey } from 'node:crypto'
 import { Ajv, type JSONSchemaType, type ErrorObject } from 'ajv'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -31,6 +32,21 @@ export interface Config {
   exchangePath: string
   /** Public base URL used only in the start-up hints, e.g. `https://1c.example.ru`. */
   publicUrl: string | null
+  /** How the admin API checks its bearer tokens; null when neither a secret nor a public key is configured (503). */
+  adminJwt: Readonly<AdminJwtConfig> | null
+}
+
+export type AdminJwtAlgorithm = 'HS256' | 'RS256' | 'ES256'
+
+/** Exactly one of `secret` (HS256) and `publicKey` (RS256/ES256) is set; only `algorithm` is accepted. */
+export interface AdminJwtConfig {
+  algorithm: AdminJwtAlgorithm
+  /** HS256 shared secret, at least 32 characters. */
+  secret: string | null
+  /** The platform's public key (SPKI PEM) for RS256 or ES256. */
+  publicKey: string | null
+  /** Tolerance for `exp`, `nbf` and `iat` against this host's clock. */
+  maxSkewSeconds: number
 }
 
 /** Names of the environment variables, in the order the README lists them. */
@@ -49,6 +65,10 @@ export const ENV_VARIABLES = [
   'FILE_LIMIT_BYTES',
   'EXCHANGE_PATH',
   'PUBLIC_URL',
+  'ADMIN_JWT_SECRET',
+  'ADMIN_JWT_PUBLIC_KEY',
+  'ADMIN_JWT_ALGORITHM',
+  'ADMIN_JWT_MAX_SKEW_SECONDS',
 ] as const
 
 type EnvName = (typeof ENV_VARIABLES)[number]
@@ -69,6 +89,10 @@ type RawEnv = {
   FILE_LIMIT_BYTES: number
   EXCHANGE_PATH: string
   PUBLIC_URL?: string | null
+  ADMIN_JWT_SECRET?: string | null
+  ADMIN_JWT_PUBLIC_KEY?: string | null
+  ADMIN_JWT_ALGORITHM?: AdminJwtAlgorithm | null
+  ADMIN_JWT_MAX_SKEW_SECONDS: number
 }
 
 const postgresUrl = { type: 'string', nullable: true, pattern: '^postgres(ql)?://' } as const
@@ -95,6 +119,10 @@ const envSchema: JSONSchemaType<RawEnv> = {
     FILE_LIMIT_BYTES: { type: 'integer', minimum: 1024, maximum: 100 * 1024 * 1024, default: 1024 * 1024 },
     EXCHANGE_PATH: { type: 'string', pattern: '^/[A-Za-z0-9._/-]*$', default: '/1c_exchange' },
     PUBLIC_URL: { type: 'string', nullable: true, pattern: '^https?://', default: null },
+    ADMIN_JWT_SECRET: { type: 'string', nullable: true, minLength: 32, default: null },
+    ADMIN_JWT_PUBLIC_KEY: { type: 'string', nullable: true, pattern: '-----BEGIN (RSA )?PUBLIC KEY-----', default: null },
+    ADMIN_JWT_ALGORITHM: { type: 'string', nullable: true, enum: ['HS256', 'RS256', 'ES256', null], default: null },
+    ADMIN_JWT_MAX_SKEW_SECONDS: { type: 'integer', minimum: 0, maximum: 3600, default: 60 },
   },
   required: [
     'HOST',
@@ -107,6 +135,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
     'EXPORT_SAFETY_LAG_SECONDS',
     'FILE_LIMIT_BYTES',
     'EXCHANGE_PATH',
+    'ADMIN_JWT_MAX_SKEW_SECONDS',
   ],
 }
 
@@ -134,10 +163,63 @@ function describe(error: ErrorObject): string {
       OLVERY_DB_SCHEMA: 'a lower-case SQL identifier',
       EXCHANGE_PATH: 'a path starting with /',
       PUBLIC_URL: 'an http:// or https:// URL',
+      ADMIN_JWT_PUBLIC_KEY: 'a PEM public key (-----BEGIN PUBLIC KEY-----…); line breaks may be written \\n on one line',
     }
     return `${name} must be ${hint[name as EnvName] ?? `like ${String(error.params['pattern'])}`}`
   }
+  if (error.keyword === 'minLength' && name === 'ADMIN_JWT_SECRET') {
+    return 'ADMIN_JWT_SECRET must be at least 32 characters long (e.g. the output of `openssl rand -base64 48`)'
+  }
   return `${name} ${error.message ?? 'is invalid'}`
+}
+
+/** A PEM given on one line with `\n` escapes (common in env files and compose) is read with real line breaks. */
+function readPem(value: string): string {
+  return value.includes('\\n') ? value.replace(/\\n/g, '\n') : value
+}
+
+/**
+ * The admin API's token check: exactly one of the secret (HS256) and the public key (RS256 by default, or ES256),
+ * and an algorithm that fits the key. Returns the problems found; `adminJwt` is null when neither is set.
+ */
+function adminJwtFrom(raw: RawEnv): { adminJwt: AdminJwtConfig | null; problems: string[] } {
+  const secret = raw.ADMIN_JWT_SECRET ?? null
+  const publicKey = raw.ADMIN_JWT_PUBLIC_KEY ? readPem(raw.ADMIN_JWT_PUBLIC_KEY) : null
+  const chosen = raw.ADMIN_JWT_ALGORITHM ?? null
+  const problems: string[] = []
+  if (secret !== null && publicKey !== null) {
+    problems.push('ADMIN_JWT_SECRET and ADMIN_JWT_PUBLIC_KEY are both set; set exactly one (a secret for HS256, or a public key for RS256/ES256)')
+    return { adminJwt: null, problems }
+  }
+  if (secret === null && publicKey === null) {
+    if (chosen !== null) problems.push('ADMIN_JWT_ALGORITHM is set but neither ADMIN_JWT_SECRET nor ADMIN_JWT_PUBLIC_KEY is')
+    return { adminJwt: null, problems }
+  }
+  const base = { maxSkewSeconds: raw.ADMIN_JWT_MAX_SKEW_SECONDS }
+  if (secret !== null) {
+    if (chosen !== null && chosen !== 'HS256') {
+      problems.push(`ADMIN_JWT_ALGORITHM ${chosen} needs ADMIN_JWT_PUBLIC_KEY; ADMIN_JWT_SECRET is for HS256`)
+    }
+    return { adminJwt: { ...base, algorithm: 'HS256', secret, publicKey: null }, problems }
+  }
+  const algorithm = chosen ?? 'RS256'
+  if (algorithm === 'HS256') {
+    problems.push('ADMIN_JWT_ALGORITHM HS256 needs ADMIN_JWT_SECRET; ADMIN_JWT_PUBLIC_KEY is for RS256 or ES256')
+    return { adminJwt: null, problems }
+  }
+  try {
+    const key = createPublicKey(publicKey!)
+    const details = key.asymmetricKeyDetails
+    if (algorithm === 'RS256' && (key.asymmetricKeyType !== 'rsa' || (details?.modulusLength ?? 0) < 2048)) {
+      problems.push('ADMIN_JWT_PUBLIC_KEY must be an RSA key of at least 2048 bits for RS256')
+    }
+    if (algorithm === 'ES256' && (key.asymmetricKeyType !== 'ec' || details?.namedCurve !== 'prime256v1')) {
+      problems.push('ADMIN_JWT_PUBLIC_KEY must be an EC P-256 key for ES256')
+    }
+  } catch {
+    problems.push('ADMIN_JWT_PUBLIC_KEY is not a readable PEM public key')
+  }
+  return { adminJwt: { ...base, algorithm, secret: null, publicKey }, problems }
 }
 
 /**
@@ -154,6 +236,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   if (!validateEnv(raw)) {
     throw new ConfigError((validateEnv.errors ?? []).map(describe))
   }
+  const { adminJwt, problems } = adminJwtFrom(raw)
+  if (problems.length) throw new ConfigError(problems)
   const databaseUrl = raw.DATABASE_URL ?? null
   const config: Config = {
     host: raw.HOST,
@@ -170,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     fileLimitBytes: raw.FILE_LIMIT_BYTES,
     exchangePath: raw.EXCHANGE_PATH.replace(/\/+$/, '') || '/1c_exchange',
     publicUrl: raw.PUBLIC_URL ?? null,
+    adminJwt: adminJwt ? Object.freeze(adminJwt) : null,
   }
   return Object.freeze(config)
 }

@@ -7,10 +7,10 @@ import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { openDatabases } from './db/connection.js'
 import { migrate } from './db/migrate.js'
-import { ensureDemo, type DemoInfo } from './demo/demo-bootstrap.js'
+import { demoAdminJwt, demoAdminToken, ensureDemo, type DemoInfo } from './demo/demo-bootstrap.js'
 import { createLogger } from './logger.js'
 
-function startupHints(config: Readonly<Config>, address: string, demo: DemoInfo | null): string {
+function startupHints(config: Readonly<Config>, address: string, demo: DemoInfo | null, adminToken: string | null): string {
   const base = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost')
   const lines = [
     `olvery-1c-exchange is listening on ${base}`,
@@ -28,6 +28,12 @@ function startupHints(config: Readonly<Config>, address: string, demo: DemoInfo 
       `  In 1C (УТ 11 / КА / ERP / УНФ): exchange node «Обмен с сайтом», site address ${url}, the login and password above.`,
     )
   }
+  if (adminToken) {
+    lines.push(
+      `  admin API:   ${base}/docs  (token of a location administrator, 12 h:)`,
+      `               curl -H 'Authorization: Bearer ${adminToken}' ${base}/api/v1/integrations`,
+    )
+  }
   return lines.join('\n')
 }
 
@@ -35,6 +41,8 @@ async function start(): Promise<void> {
   let config: Readonly<Config>
   try {
     config = loadConfig(process.env)
+    const demoJwt = demoAdminJwt(config)
+    if (demoJwt) config = Object.freeze({ ...config, adminJwt: demoJwt })
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message)
@@ -52,6 +60,7 @@ async function start(): Promise<void> {
       if (applied.length) logger.info({ applied }, 'migrations applied')
     }
     const demo = await ensureDemo(databases, config, logger)
+    const adminToken = demo && config.adminJwt ? await demoAdminToken(databases, config.adminJwt, demo) : null
     const app = await buildApp({ config, databases, logger })
 
     closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
@@ -63,7 +72,7 @@ async function start(): Promise<void> {
 
     const address = await app.listen({ host: config.host, port: config.port })
     logger.info({ address }, 'service started')
-    if (process.stdout.isTTY || demo) console.log(startupHints(config, address, demo))
+    if (process.stdout.isTTY || demo) console.log(startupHints(config, address, demo, adminToken))
   } catch (error) {
     await closeDatabases().catch(() => undefined)
     throw error

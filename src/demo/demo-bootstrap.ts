@@ -3,11 +3,15 @@
  * with demo data, and a demo integration is created for the supplier with the most CKassa-paid orders, with fixed
  * credentials so the README's curl commands work. Never runs against a configured server unless DEMO_SEED=true.
  */
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
 import { sql } from 'kysely'
 import type { Logger } from 'pino'
-import type { Config } from '../config.js'
+import { mintAdminToken } from '../auth/admin-auth.js'
+import type { AdminJwtConfig, Config } from '../config.js'
 import type { Databases } from '../db/connection.js'
-import { createIntegration, findIntegrationByLogin } from '../integrations/integrations.repository.js'
+import { createIntegration, findIntegration, findIntegrationByLogin } from '../integrations/integrations.repository.js'
 import { findCompany, findBusiestSupplier } from '../olvery/orders.source.js'
 import { applyReferenceSchema } from '../olvery/reference-schema.js'
 import { seedDemo } from './demo-data.js'
@@ -83,4 +87,31 @@ export async function ensureDemo(databases: Databases, config: Readonly<Config>,
     logger.info({ counts: summary.counts }, 'demo data seeded')
   }
   return ensureDemoIntegration(databases)
+}
+
+/**
+ * The embedded demo's admin API key: when no ADMIN_JWT_* is configured, an HS256 secret is created once in the data
+ * directory (readable by its owner only) so `npm start` can print a working admin token. Never used with
+ * DATABASE_URL or when the platform's own key is configured.
+ */
+export function demoAdminJwt(config: Readonly<Config>): AdminJwtConfig | null {
+  if (config.adminJwt || !config.demoSeed || config.databaseUrl || config.dataDir.startsWith('memory://')) return null
+  const file = path.join(path.resolve(config.dataDir), 'demo-admin-jwt-secret')
+  let secret: string
+  try {
+    secret = fs.readFileSync(file, 'utf8').trim()
+  } catch {
+    secret = randomBytes(48).toString('base64url')
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(file, secret, { mode: 0o600 })
+  }
+  return { algorithm: 'HS256', secret, publicKey: null, maxSkewSeconds: 60 }
+}
+
+/** A location administrator's token for the demo integration's location, valid for 12 hours. */
+export async function demoAdminToken(databases: Databases, jwt: AdminJwtConfig, demo: DemoInfo): Promise<string | null> {
+  if (!jwt.secret) return null
+  const integration = await findIntegration(databases.db, demo.integrationId)
+  if (!integration) return null
+  return mintAdminToken(jwt.secret, { sub: 'demo-admin', role: 'location_admin', locationId: integration.locationId }, 12 * 3600)
 }

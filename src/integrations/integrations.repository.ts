@@ -1,7 +1,7 @@
 /**
  * Integrations and their 1C credentials. Rows are converted to the domain `Integration` here and nowhere else.
  */
-import type { Kysely, Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import type { IntegrationRow, ServiceDatabase } from '../db/database.js'
 import { generateLogin, generatePassword, hashPassword } from '../auth/onec-credentials.js'
 import { toSettings, type IntegrationSettings, type IntegrationSettingsInput } from './settings.schema.js'
@@ -130,6 +130,161 @@ export async function findLogin(db: Db, integrationId: string): Promise<string |
   const row = await db.selectFrom('credentials').select('login').where('integration_id', '=', integrationId).executeTakeFirst()
   return row?.login ?? null
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The admin API's view: an integration with its login and exchange times, and the changes an administrator makes.
+
+export interface IntegrationRecord {
+  integration: Integration
+  login: string
+  credentialsRotatedAt: Date
+  lastQueryAt: Date | null
+  lastSuccessAt: Date | null
+}
+
+function recordQuery(db: Db) {
+  return db
+    .selectFrom('integrations')
+    .innerJoin('credentials', 'credentials.integration_id', 'integrations.id')
+    .leftJoin('export_state', 'export_state.integration_id', 'integrations.id')
+    .selectAll('integrations')
+    .select([
+      'credentials.login',
+      'credentials.rotated_at',
+      'export_state.last_query_at',
+      'export_state.last_success_at',
+    ])
+}
+
+type RecordRow = NonNullable<Awaited<ReturnType<ReturnType<typeof recordQuery>['executeTakeFirst']>>>
+
+function toRecord(row: RecordRow): IntegrationRecord {
+  const { login, rotated_at, last_query_at, last_success_at, ...integration } = row
+  return {
+    integration: toIntegration(integration),
+    login,
+    credentialsRotatedAt: rotated_at,
+    lastQueryAt: last_query_at,
+    lastSuccessAt: last_success_at,
+  }
+}
+
+export async function findIntegrationRecord(db: Db, id: string): Promise<IntegrationRecord | null> {
+  if (!isUuid(id)) return null
+  const row = await recordQuery(db).where('integrations.id', '=', id).executeTakeFirst()
+  return row ? toRecord(row) : null
+}
+
+/** Oldest first; archived integrations only when asked for. `locationId` null = every location. */
+export async function listIntegrationRecords(
+  db: Db,
+  filter: { locationId: string | null; companyId?: string | null; includeArchived?: boolean },
+): Promise<IntegrationRecord[]> {
+  const rows = await recordQuery(db)
+    .$if(filter.locationId !== null, (qb) => qb.where('integrations.location_id', '=', filter.locationId!))
+    .$if(!!filter.companyId, (qb) => qb.where('integrations.company_id', '=', filter.companyId!))
+    .$if(!filter.includeArchived, (qb) => qb.where('integrations.archived_at', 'is', null))
+    .orderBy('integrations.created_at')
+    .orderBy('integrations.id')
+    .execute()
+  return rows.map(toRecord)
+}
+
+/** The live (not archived) integration of the company with this name, letter case ignored, as the unique index does. */
+export async function findIntegrationIdByName(db: Db, companyId: string, name: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('integrations')
+    .select('id')
+    .where('company_id', '=', companyId)
+    .where(sql<string>`lower(name)`, '=', name.trim().toLowerCase())
+    .where('archived_at', 'is', null)
+    .executeTakeFirst()
+  return row?.id ?? null
+}
+
+/** Whether a login belongs to any integration (archived ones included: logins are unique for good). */
+export async function isLoginTaken(db: Db, login: string): Promise<boolean> {
+  const row = await db.selectFrom('credentials').select('integration_id').where('login', '=', login).executeTakeFirst()
+  return row !== undefined
+}
+
+export interface IntegrationChanges {
+  name?: string
+  settings?: IntegrationSettingsInput
+  enabled?: boolean
+}
+
+export async function updateIntegration(db: Db, id: string, changes: IntegrationChanges): Promise<void> {
+  await db
+    .updateTable('integrations')
+    .set({
+      ...(changes.name !== undefined ? { name: changes.name.trim() } : {}),
+      ...(changes.settings !== undefined ? { settings: JSON.stringify(changes.settings) } : {}),
+      ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+/**
+ * Ends every exchange session of an integration now. (1C's sessions live in the exchange module's table; the
+ * credential change that makes them void is made here, so this is where they are revoked.)
+ */
+async function revokeSessionsOf(db: Db, integrationId: string): Promise<number> {
+  const result = await db
+    .updateTable('sessions')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('integration_id', '=', integrationId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/** Disables and archives an integration and ends its sessions; its journal stays. Idempotent. */
+export async function archiveIntegration(db: Kysely<ServiceDatabase>, id: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('integrations')
+      .set({ enabled: false, archived_at: sql<Date>`coalesce(archived_at, now())`, updated_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .execute()
+    await revokeSessionsOf(trx, id)
+  })
+}
+
+/**
+ * A new password (and login, when given): `rotated_at` becomes now, which voids every session opened before it
+ * (src/exchange/checkauth.ts), and the sessions are revoked at once in the same transaction.
+ */
+export async function rotateCredentials(
+  db: Kysely<ServiceDatabase>,
+  params: { integrationId: string; passwordHash: string; login?: string },
+): Promise<{ login: string; rotatedAt: Date; revokedSessions: number }> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('credentials')
+      .set({
+        password_hash: params.passwordHash,
+        ...(params.login !== undefined ? { login: params.login } : {}),
+        rotated_at: sql<Date>`now()`,
+      })
+      .where('integration_id', '=', params.integrationId)
+      .returning(['login', 'rotated_at'])
+      .executeTakeFirstOrThrow()
+    const revokedSessions = await revokeSessionsOf(trx, params.integrationId)
+    return { login: row.login, rotatedAt: row.rotated_at, revokedSessions }
+  })
+}
+
+/** A unique violation (SQLSTATE 23505) of the named index or constraint, from pg or PGlite. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string; detail?: string }
+  return e?.code === '23505' && (e.constraint === constraint || String(e.message ?? '').includes(constraint))
+}
+
+export const DUPLICATE_NAME_INDEX = 'integrations_company_name_key'
+export const LOGIN_UNIQUE_CONSTRAINT = 'credentials_login_key'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export function isUuid(value: string): boolean {

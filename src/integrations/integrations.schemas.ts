@@ -1,0 +1,360 @@
+/**
+ * JSON schemas of the admin API's requests (validated by Fastify before a handler runs) and responses (serialised by
+ * them, so nothing outside the documented shape ever leaves). openapi.yaml describes the same shapes for clients; the
+ * tests validate real responses against openapi.yaml, so the two cannot drift apart unnoticed.
+ */
+
+const uuid = { type: 'string', format: 'uuid' } as const
+const dateTime = { type: 'string', format: 'date-time' } as const
+const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const
+
+// --- requests ------------------------------------------------------------------------------------------------------
+
+export const integrationParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', maxLength: 100 } },
+} as const
+
+export const batchParams = {
+  type: 'object',
+  required: ['id', 'batchId'],
+  properties: { id: { type: 'string', maxLength: 100 }, batchId: { type: 'string', pattern: '^[0-9]{1,15}$' } },
+} as const
+
+export const orderParams = {
+  type: 'object',
+  required: ['id', 'orderIdOrNumber'],
+  properties: { id: { type: 'string', maxLength: 100 }, orderIdOrNumber: { type: 'string', minLength: 1, maxLength: 100 } },
+} as const
+
+export const companiesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { locationId: uuid },
+} as const
+
+export const integrationsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { companyId: uuid, includeArchived: { type: 'boolean', default: false } },
+} as const
+
+export const batchesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    cursor: { type: 'string', pattern: '^[0-9]{1,15}$' },
+  },
+} as const
+
+export const previewQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { format: { type: 'string', enum: ['json', 'xml'], default: 'json' } },
+} as const
+
+const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const
+/** A JSON object, or the text of the admin screen's box holding one; src/integrations/settings.schema.ts checks it. */
+const settings = { type: ['object', 'string'] } as const
+
+export const createIntegrationBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'companyId', 'settings'],
+  properties: {
+    name,
+    class: { type: 'string', enum: ['CommerceML'] },
+    companyId: uuid,
+    settings,
+    enabled: { type: 'boolean' },
+  },
+} as const
+
+export const patchIntegrationBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    name,
+    class: { type: 'string', enum: ['CommerceML'] },
+    settings,
+    enabled: { type: 'boolean' },
+    // Accepted by the schema only to be refused with a message that says why (an integration stays with its company).
+    companyId: {},
+  },
+} as const
+
+/** The login check of credentials.login. */
+export const LOGIN_PATTERN = '^[A-Za-z0-9._-]{3,64}$'
+
+export const rotateCredentialsBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { login: { type: 'string', pattern: LOGIN_PATTERN } },
+} as const
+
+export const reexportBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: { type: 'string', format: 'date' },
+    orderIds: { type: 'array', minItems: 1, maxItems: 1000, uniqueItems: true, items: uuid },
+  },
+} as const
+
+export interface IntegrationParams {
+  id: string
+}
+export interface BatchParams extends IntegrationParams {
+  batchId: string
+}
+export interface OrderParams extends IntegrationParams {
+  orderIdOrNumber: string
+}
+export interface CreateIntegrationBody {
+  name: string
+  class?: 'CommerceML'
+  companyId: string
+  settings: unknown
+  enabled?: boolean
+}
+export interface PatchIntegrationBody {
+  name?: string
+  class?: 'CommerceML'
+  settings?: unknown
+  enabled?: boolean
+  companyId?: unknown
+}
+export interface ReexportBody {
+  from?: string
+  orderIds?: string[]
+}
+
+// --- responses -----------------------------------------------------------------------------------------------------
+
+const company = {
+  type: 'object',
+  required: ['id', 'locationId', 'kind', 'name', 'shortName', 'inn', 'kpp'],
+  properties: {
+    id: { type: 'string' },
+    locationId: { type: 'string' },
+    kind: { type: 'string' },
+    name: { type: 'string' },
+    shortName: { type: ['string', 'null'] },
+    inn: { type: ['string', 'null'] },
+    kpp: { type: ['string', 'null'] },
+  },
+} as const
+
+export const companyListResponse = {
+  type: 'object',
+  required: ['companies'],
+  properties: { companies: { type: 'array', items: company } },
+} as const
+
+const integrationProperties = {
+  id: { type: 'string' },
+  name: { type: 'string' },
+  class: { type: 'string' },
+  companyId: { type: 'string' },
+  locationId: { type: 'string' },
+  settings: { type: 'object', additionalProperties: true },
+  enabled: { type: 'boolean' },
+  archivedAt: nullableDateTime,
+  createdAt: dateTime,
+  updatedAt: dateTime,
+  login: { type: 'string' },
+  credentialsRotatedAt: dateTime,
+  lastQueryAt: nullableDateTime,
+  lastSuccessAt: nullableDateTime,
+} as const
+
+const integrationRequired = Object.keys(integrationProperties)
+
+export const integrationResponse = {
+  type: 'object',
+  required: integrationRequired,
+  properties: integrationProperties,
+} as const
+
+export const createdIntegrationResponse = {
+  type: 'object',
+  required: [...integrationRequired, 'password'],
+  properties: { ...integrationProperties, password: { type: 'string' } },
+} as const
+
+export const integrationListResponse = {
+  type: 'object',
+  required: ['integrations'],
+  properties: { integrations: { type: 'array', items: integrationResponse } },
+} as const
+
+export const credentialsResponse = {
+  type: 'object',
+  required: ['login', 'password', 'rotatedAt', 'revokedSessions'],
+  properties: {
+    login: { type: 'string' },
+    password: { type: 'string' },
+    rotatedAt: dateTime,
+    revokedSessions: { type: 'integer' },
+  },
+} as const
+
+const batchProperties = {
+  id: { type: 'integer' },
+  createdAt: dateTime,
+  queryStartedAt: dateTime,
+  sessionId: { type: 'string' },
+  orderCount: { type: 'integer' },
+  byteCount: { type: 'integer' },
+  contentType: { type: 'string' },
+  acknowledged: { type: 'boolean' },
+  acknowledgedAt: nullableDateTime,
+  superseded: { type: 'boolean' },
+} as const
+
+const batch = { type: 'object', required: Object.keys(batchProperties), properties: batchProperties } as const
+
+export const batchPageResponse = {
+  type: 'object',
+  required: ['batches', 'nextCursor'],
+  properties: { batches: { type: 'array', items: batch }, nextCursor: { type: ['string', 'null'] } },
+} as const
+
+const batchOrderProperties = {
+  orderId: { type: 'string' },
+  number: { type: 'string' },
+  fingerprint: { type: 'string' },
+  changedAt: dateTime,
+  acknowledged: { type: 'boolean' },
+  acknowledgedBatchId: { type: ['integer', 'null'] },
+  acknowledgedAt: nullableDateTime,
+} as const
+
+export const batchDetailResponse = {
+  type: 'object',
+  required: [...Object.keys(batchProperties), 'orders'],
+  properties: {
+    ...batchProperties,
+    orders: { type: 'array', items: { type: 'object', required: Object.keys(batchOrderProperties), properties: batchOrderProperties } },
+  },
+} as const
+
+const paymentRule = {
+  type: 'object',
+  properties: { status: { type: 'string' }, gateway: { type: 'string' } },
+} as const
+
+export const orderStatusResponse = {
+  type: 'object',
+  required: [
+    'orderId',
+    'number',
+    'inScope',
+    'reason',
+    'matchedRule',
+    'payments',
+    'currentFingerprint',
+    'notExportable',
+    'lastSent',
+    'lastAcknowledged',
+    'pending',
+    'unacknowledgedServes',
+    'isolated',
+    'excluded',
+  ],
+  properties: {
+    orderId: { type: 'string' },
+    number: { type: 'string' },
+    inScope: { type: 'boolean' },
+    reason: { type: 'string' },
+    matchedRule: { anyOf: [paymentRule, { type: 'null' }] },
+    payments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'gateway', 'status', 'amount', 'paidAt', 'matchesRules'],
+        properties: {
+          id: { type: 'string' },
+          gateway: { type: 'string' },
+          status: { type: 'string' },
+          amount: { type: 'string' },
+          paidAt: nullableDateTime,
+          matchesRules: { type: 'boolean' },
+        },
+      },
+    },
+    currentFingerprint: { type: ['string', 'null'] },
+    notExportable: { type: ['string', 'null'] },
+    lastSent: {
+      anyOf: [
+        {
+          type: 'object',
+          required: ['batchId', 'at', 'fingerprint'],
+          properties: { batchId: { type: ['integer', 'null'] }, at: nullableDateTime, fingerprint: { type: 'string' } },
+        },
+        { type: 'null' },
+      ],
+    },
+    lastAcknowledged: {
+      anyOf: [
+        {
+          type: 'object',
+          required: ['batchId', 'at', 'fingerprint'],
+          properties: { batchId: { type: ['integer', 'null'] }, at: nullableDateTime, fingerprint: { type: ['string', 'null'] } },
+        },
+        { type: 'null' },
+      ],
+    },
+    pending: { type: 'boolean' },
+    unacknowledgedServes: { type: 'integer' },
+    isolated: { type: 'boolean' },
+    excluded: {
+      anyOf: [
+        { type: 'object', required: ['at', 'reason'], properties: { at: dateTime, reason: { type: ['string', 'null'] } } },
+        { type: 'null' },
+      ],
+    },
+  },
+} as const
+
+export const previewResponse = {
+  type: 'object',
+  required: ['orders', 'orderCount', 'leftOut', 'notExportable', 'contentType', 'byteCount', 'document'],
+  properties: {
+    orders: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['orderId', 'number', 'changedAt', 'fingerprint'],
+        properties: { orderId: { type: 'string' }, number: { type: 'string' }, changedAt: dateTime, fingerprint: { type: 'string' } },
+      },
+    },
+    orderCount: { type: 'integer' },
+    leftOut: { type: 'integer' },
+    notExportable: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['orderId', 'number', 'reason'],
+        properties: { orderId: { type: 'string' }, number: { type: 'string' }, reason: { type: 'string' } },
+      },
+    },
+    contentType: { type: 'string' },
+    byteCount: { type: 'integer' },
+    document: { type: 'string' },
+  },
+} as const
+
+export const reexportResponse = {
+  type: 'object',
+  required: ['cleared', 'watermark', 'from', 'unknownOrderIds'],
+  properties: {
+    cleared: { type: 'integer' },
+    watermark: nullableDateTime,
+    from: nullableDateTime,
+    unknownOrderIds: { type: 'array', items: { type: 'string' } },
+  },
+} as const
