@@ -2,8 +2,8 @@
  * Export state in the service's own tables: the per-integration lock row, batches and their items, and what 1C has
  * acknowledged per order. Every function takes the transaction of the exchange step that calls it.
  */
-import { sql, type Transaction } from 'kysely'
-import type { ServiceDatabase } from '../db/database.js'
+import { sql, type Insertable, type Transaction } from 'kysely'
+import type { OrderStateTable, ServiceDatabase } from '../db/database.js'
 
 type Trx = Transaction<ServiceDatabase>
 
@@ -94,6 +94,26 @@ export async function findOrderStates(trx: Trx, integrationId: string, orderIds:
   )
 }
 
+/** A state row for an order nothing has been sent or acknowledged for yet. */
+export function blankOrderState(integrationId: string, orderId: string, orderNumber: string): Insertable<OrderStateTable> {
+  return {
+    integration_id: integrationId,
+    order_id: orderId,
+    order_number: orderNumber,
+    acked_fingerprint: null,
+    acked_batch_id: null,
+    acked_at: null,
+    last_sent_fingerprint: null,
+    last_sent_batch_id: null,
+    last_sent_at: null,
+    isolated_at: null,
+    last_error: null,
+    last_error_at: null,
+    excluded_at: null,
+    excluded_reason: null,
+  }
+}
+
 /** Forgets orders that were sent but never acknowledged and have since left the scope (never tracked). */
 export async function forgetOrderStates(trx: Trx, integrationId: string, orderIds: readonly string[]): Promise<void> {
   if (orderIds.length === 0) return
@@ -112,20 +132,9 @@ export async function recordOrderError(
   await trx
     .insertInto('order_state')
     .values({
-      integration_id: params.integrationId,
-      order_id: params.orderId,
-      order_number: params.orderNumber,
-      acked_fingerprint: null,
-      acked_batch_id: null,
-      acked_at: null,
-      last_sent_fingerprint: null,
-      last_sent_batch_id: null,
-      last_sent_at: null,
-      isolated_at: null,
+      ...blankOrderState(params.integrationId, params.orderId, params.orderNumber),
       last_error: params.error,
       last_error_at: params.now,
-      excluded_at: null,
-      excluded_reason: null,
     })
     .onConflict((oc) =>
       oc.columns(['integration_id', 'order_id']).doUpdateSet({
@@ -257,21 +266,11 @@ export async function recordBatch(
       .insertInto('order_state')
       .values(
         chunk.map((o) => ({
-          integration_id: integrationId,
-          order_id: o.orderId,
-          order_number: o.orderNumber,
-          acked_fingerprint: null,
-          acked_batch_id: null,
-          acked_at: null,
+          ...blankOrderState(integrationId, o.orderId, o.orderNumber),
           last_sent_fingerprint: o.fingerprint,
           last_sent_batch_id: id,
           last_sent_at: now,
           unacked_serves: 1,
-          isolated_at: null,
-          last_error: null,
-          last_error_at: null,
-          excluded_at: null,
-          excluded_reason: null,
         })),
       )
       .onConflict((oc) =>

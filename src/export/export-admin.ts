@@ -6,7 +6,7 @@ import type { Integration } from '../integrations/integrations.repository.js'
 import { findLocationTimezone, loadOrders } from '../olvery/orders.source.js'
 import type { PlatformPayment } from '../olvery/platform-order.js'
 import type { PaymentRule } from '../integrations/settings.schema.js'
-import { findOrderStates, lockExportState } from './batches.repository.js'
+import { blankOrderState, findOrderStates, lockExportState } from './batches.repository.js'
 import { assembleDocument, planBatch, scanPendingOrders, type ExportDeps } from './export-orders.js'
 import { fingerprintOf } from './fingerprint.js'
 import { OrderNotExportableError, renderOrderDocument, toDocumentModel } from './order-document.js'
@@ -211,24 +211,7 @@ export async function requestReexport(
       if (fresh.length) {
         await trx
           .insertInto('order_state')
-          .values(
-            fresh.map((o) => ({
-              integration_id: integration.id,
-              order_id: o.id,
-              order_number: o.number,
-              acked_fingerprint: null,
-              acked_batch_id: null,
-              acked_at: null,
-              last_sent_fingerprint: null,
-              last_sent_batch_id: null,
-              last_sent_at: null,
-              isolated_at: null,
-              last_error: null,
-              last_error_at: null,
-              excluded_at: null,
-              excluded_reason: null,
-            })),
-          )
+          .values(fresh.map((o) => blankOrderState(integration.id, o.id, o.number)))
           .execute()
       }
       const result = await trx

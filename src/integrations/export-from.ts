@@ -2,22 +2,12 @@
  * Rule 6: an integration created with `export_from` starts its candidate scan at midnight of that date in the
  * location's time zone instead of at the beginning of history.
  */
+import { wallClock } from '../export/order-document.js'
 
 /** Offset of `zone` from UTC at `instant`, in milliseconds (positive east of Greenwich). */
 function zoneOffset(instant: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant))
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
-  return wall - Math.floor(instant / 1000) * 1000
+  const { dateTime } = wallClock(new Date(instant), zone)
+  return Date.parse(`${dateTime}Z`) - Math.floor(instant / 1000) * 1000
 }
 
 /** The instant when `date` (YYYY-MM-DD) begins in `zone`. */
