@@ -42,6 +42,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // 1C sends filename unencoded and parameters in any order (PROTOCOL.md §2); keep the raw query intact.
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: config.trustProxy,
     bodyLimit: Math.max(config.fileLimitBytes, 1024 * 1024),
   }
   const app: FastifyInstance = options.logger

@@ -32,6 +32,12 @@ export interface Config {
   exchangePath: string
   /** Public base URL used only in the start-up hints, e.g. `https://1c.example.ru`. */
   publicUrl: string | null
+  /**
+   * Which proxies to believe about the client address (X-Forwarded-For): false, true (any), or a list of
+   * addresses/CIDRs. The login throttle counts failures per client address, so behind the required HTTPS proxy this
+   * must be set, or every 1C base would share the proxy's address.
+   */
+  trustProxy: boolean | string[]
   /** How the admin API checks its bearer tokens; null when neither a secret nor a public key is configured (503). */
   adminJwt: Readonly<AdminJwtConfig> | null
 }
@@ -65,6 +71,7 @@ export const ENV_VARIABLES = [
   'FILE_LIMIT_BYTES',
   'EXCHANGE_PATH',
   'PUBLIC_URL',
+  'TRUST_PROXY',
   'ADMIN_JWT_SECRET',
   'ADMIN_JWT_PUBLIC_KEY',
   'ADMIN_JWT_ALGORITHM',
@@ -89,6 +96,7 @@ type RawEnv = {
   FILE_LIMIT_BYTES: number
   EXCHANGE_PATH: string
   PUBLIC_URL?: string | null
+  TRUST_PROXY?: string | null
   ADMIN_JWT_SECRET?: string | null
   ADMIN_JWT_PUBLIC_KEY?: string | null
   ADMIN_JWT_ALGORITHM?: AdminJwtAlgorithm | null
@@ -119,6 +127,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
     FILE_LIMIT_BYTES: { type: 'integer', minimum: 1024, maximum: 100 * 1024 * 1024, default: 1024 * 1024 },
     EXCHANGE_PATH: { type: 'string', pattern: '^/[A-Za-z0-9._/-]*$', default: '/1c_exchange' },
     PUBLIC_URL: { type: 'string', nullable: true, pattern: '^https?://', default: null },
+    TRUST_PROXY: { type: 'string', nullable: true, pattern: '^(true|false|[0-9A-Fa-f.:/]+(\\s*,\\s*[0-9A-Fa-f.:/]+)*)$', default: null },
     ADMIN_JWT_SECRET: { type: 'string', nullable: true, minLength: 32, default: null },
     ADMIN_JWT_PUBLIC_KEY: { type: 'string', nullable: true, pattern: '-----BEGIN (RSA )?PUBLIC KEY-----', default: null },
     ADMIN_JWT_ALGORITHM: { type: 'string', nullable: true, enum: ['HS256', 'RS256', 'ES256', null], default: null },
@@ -163,6 +172,7 @@ function describe(error: ErrorObject): string {
       OLVERY_DB_SCHEMA: 'a lower-case SQL identifier',
       EXCHANGE_PATH: 'a path starting with /',
       PUBLIC_URL: 'an http:// or https:// URL',
+      TRUST_PROXY: 'true, false, or a comma-separated list of proxy addresses or CIDRs',
       ADMIN_JWT_PUBLIC_KEY: 'a PEM public key (-----BEGIN PUBLIC KEY-----…); line breaks may be written \\n on one line',
     }
     return `${name} must be ${hint[name as EnvName] ?? `like ${String(error.params['pattern'])}`}`
@@ -222,6 +232,12 @@ function adminJwtFrom(raw: RawEnv): { adminJwt: AdminJwtConfig | null; problems:
   return { adminJwt: { ...base, algorithm, secret: null, publicKey }, problems }
 }
 
+function parseTrustProxy(value: string | null): boolean | string[] {
+  if (value === null || value === 'false') return false
+  if (value === 'true') return true
+  return value.split(',').map((part) => part.trim())
+}
+
 /**
  * Reads the service configuration from an environment map (normally `process.env`, passed in by `server.ts`).
  * Empty strings count as unset, so `DATABASE_URL=` in a compose file means "embedded".
@@ -254,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     fileLimitBytes: raw.FILE_LIMIT_BYTES,
     exchangePath: raw.EXCHANGE_PATH.replace(/\/+$/, '') || '/1c_exchange',
     publicUrl: raw.PUBLIC_URL ?? null,
+    trustProxy: parseTrustProxy(raw.TRUST_PROXY ?? null),
     adminJwt: adminJwt ? Object.freeze(adminJwt) : null,
   }
   return Object.freeze(config)

@@ -66,3 +66,10 @@ t.test('the README configuration table lists every variable', async (t) => {
   const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
   for (const name of ENV_VARIABLES) t.match(readme, new RegExp('`' + name + '`'), `${name} is in the README`)
 })
+
+t.test('TRUST_PROXY takes true, false or a list of proxy addresses', async (t) => {
+  t.equal(loadConfig({}).trustProxy, false)
+  t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
+  t.same(loadConfig({ TRUST_PROXY: '10.0.0.5, 192.168.0.0/16' }).trustProxy, ['10.0.0.5', '192.168.0.0/16'])
+  t.throws(() => loadConfig({ TRUST_PROXY: 'the nginx box' }), { message: /TRUST_PROXY must be true, false, or a comma-separated list/ })
+})

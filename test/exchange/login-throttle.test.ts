@@ -82,3 +82,17 @@ t.test('neither logins nor addresses are stored in clear', async (t) => {
   t.equal(rows.length, 3)
   t.notMatch(JSON.stringify(rows), /visible-login|127\.0\.0\.16/)
 })
+
+t.test('behind a trusted proxy the throttle counts the client address from X-Forwarded-For', async (t) => {
+  const { app } = await buildTestApp(t, { env: { TRUST_PROXY: '127.0.0.1' } })
+  const checkauth = (password: string, client: string) =>
+    app.inject({
+      method: 'GET',
+      url: '/1c_exchange?type=sale&mode=checkauth',
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': client, authorization: `Basic ${Buffer.from(`nobody:${password}`).toString('base64')}` },
+    })
+  for (let i = 0; i < THROTTLE.addressFailures; i++) await checkauth('wrong', '127.0.3.1')
+  t.match((await checkauth('wrong', '127.0.3.1')).body, /^failure\nToo many failed logins/, 'the attacking client is blocked')
+  t.equal((await checkauth('wrong', '127.0.3.2')).statusCode, 401, 'another client behind the same proxy is not')
+})
