@@ -2,7 +2,7 @@
  * 1C's Basic credentials. A login names one integration; the password is kept only as a scrypt hash
  * (`scrypt$N$r$p$salt$hash`, base64url) and compared in constant time.
  */
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) =>
@@ -20,7 +20,34 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$')
 }
 
+/**
+ * Passwords verified recently, so 1C, which sends Basic credentials with every request of an exchange, pays for one
+ * scrypt per password rather than one per request. The key binds the password to the stored hash: a rotated password
+ * has a new hash, and its old entry can never match again. Only successes are remembered, so guessing still costs a
+ * full scrypt per attempt. Kept in this process only, bounded, oldest entry evicted first.
+ */
+const verified = new Map<string, number>()
+const VERIFIED_MAX = 10_000
+const VERIFIED_TTL_MS = 15 * 60 * 1000
+
+function verifiedKey(password: string, stored: string): string {
+  return createHash('sha256').update(stored).update('\u0000').update(password).digest('base64url')
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const key = verifiedKey(password, stored)
+  const at = verified.get(key)
+  if (at !== undefined && Date.now() - at < VERIFIED_TTL_MS) return true
+  const ok = await verifyPasswordSlowly(password, stored)
+  if (ok) {
+    verified.delete(key)
+    verified.set(key, Date.now())
+    if (verified.size > VERIFIED_MAX) verified.delete(verified.keys().next().value!)
+  }
+  return ok
+}
+
+async function verifyPasswordSlowly(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$')
   if (scheme !== 'scrypt' || !salt || !hash) return false
   const expected = Buffer.from(hash, 'base64url')

@@ -16,8 +16,9 @@ export interface CandidateOrder {
 
 /**
  * Orders of a company that may have changed since `changedSince` (all of them when null), plus the orders named in
- * `alsoIds` whatever their timestamps, oldest change first. The three branches each use an index of the contract:
- * orders (company_id, updated_at), payments (updated_at) and the primary key.
+ * `alsoIds` whatever their timestamps, oldest change first. The branches are a UNION, so each uses its own index of
+ * the contract (orders (company_id, updated_at), payments (updated_at), the primary key) and the cost follows the
+ * number of changes, not the company's history; an OR of them made PostgreSQL filter every order of the company.
  */
 export async function findCandidateOrders(
   olvery: Olvery,
@@ -38,17 +39,25 @@ export async function findCandidateOrders(
     ])
     .where('o.company_id', '=', companyId)
     .$if(changedSince !== null, (qb) =>
-      qb.where((eb) =>
-        eb.or([
-          eb('o.updated_at', '>=', changedSince!),
-          eb(
-            'o.id',
-            'in',
-            eb.selectFrom('payments as p2').select('p2.order_id').where('p2.updated_at', '>=', changedSince!),
-          ),
-          ...(alsoIds.length ? [eb('o.id', '=', eb.fn.any(eb.val(alsoIds)))] : []),
-        ]),
-      ),
+      qb.where('o.id', 'in', (eb) => {
+        const since = changedSince!
+        const changed = eb
+          .selectFrom('orders as oc')
+          .select('oc.id')
+          .where('oc.company_id', '=', companyId)
+          .where('oc.updated_at', '>=', since)
+          .union(
+            eb
+              .selectFrom('payments as pc')
+              .innerJoin('orders as op', 'op.id', 'pc.order_id')
+              .select('pc.order_id as id')
+              .where('pc.updated_at', '>=', since)
+              .where('op.company_id', '=', companyId),
+          )
+        return alsoIds.length
+          ? changed.union(eb.selectFrom('orders as oi').select('oi.id').where('oi.id', '=', eb.fn.any(eb.val(alsoIds))))
+          : changed
+      }),
     )
     .orderBy('changed_at')
     .orderBy('o.id')
