@@ -1,0 +1,195 @@
+/**
+ * Section 3, many 1C clients: N integrations polling concurrently, each one full exchange after another
+ * (checkauth → query → success) for a fixed time, against the same loop of three GETs on a bare Fastify route.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { OneCClient } from '../../test/helpers/onec-client.js'
+import { openBenchDatabases, terminateBackends, type BenchDatabase } from './databases.js'
+import { createIntegration, oneCClient, timedExchange, type Credentials } from './exchange.js'
+import { cpuSince, postgresCpuSeconds, startBareServer, startService, WORK_DIR, type CpuReading, type ServerProcess } from './processes.js'
+import { summarizeProfile, type ProfileSummary } from './profile.js'
+import { summarizeLatencies, type LatencySummary } from './stats.js'
+
+/** A bound on the cycles of one client in one run, besides the time. */
+const MAX_CYCLES_PER_CLIENT = 100_000
+
+export interface LoadRun {
+  cycles: number
+  errors: number
+  /** From the start to the end of the last cycle (cycles started before the deadline are awaited). */
+  seconds: number
+  cyclesPerSecond: number
+  latency: LatencySummary
+  /** A few distinct error messages. */
+  errorSamples: string[]
+  /** CPU of the process under load per successful cycle, milliseconds (the service only). */
+  cpuPerCycleMs: CpuReading | null
+  /** PostgreSQL CPU per successful cycle, milliseconds (the service only, and when the server is on this machine). */
+  postgresCpuPerCycleMs: number | null
+}
+
+export interface ClientsResult {
+  clients: number
+  suppliers: number
+  durationSeconds: number
+  warmupProblems: string[]
+  service: LoadRun[]
+  bare: LoadRun[]
+  /** One more run of the service under `node --cpu-prof`, when asked for. */
+  profile: ProfileSummary | null
+}
+
+/** One exchange cycle of one client; resolves to its problems (none = success). */
+type Cycle = () => Promise<string[]>
+
+async function runLoad(cycles: Cycle[], durationSeconds: number, measured?: ServerProcess): Promise<LoadRun> {
+  const latencies: number[] = []
+  const errorSamples = new Set<string>()
+  let errors = 0
+  const cpuBefore = measured?.cpuByThread()
+  const postgresBefore = measured ? postgresCpuSeconds() : null
+  const started = performance.now()
+  const deadline = started + durationSeconds * 1000
+  await Promise.all(
+    cycles.map(async (cycle) => {
+      for (let i = 0; i < MAX_CYCLES_PER_CLIENT && performance.now() < deadline; i++) {
+        const t0 = performance.now()
+        let problems: string[]
+        try {
+          problems = await cycle()
+        } catch (error) {
+          problems = [`transport: ${(error as Error).message}`]
+        }
+        latencies.push(performance.now() - t0)
+        if (problems.length) {
+          errors++
+          if (errorSamples.size < 5) errorSamples.add(problems.join('; '))
+        }
+      }
+    }),
+  )
+  const seconds = (performance.now() - started) / 1000
+  const ok = latencies.length - errors
+  const cpu = measured && cpuBefore ? cpuSince(cpuBefore, measured.cpuByThread()) : null
+  const postgresAfter = measured ? postgresCpuSeconds() : null
+  return {
+    cycles: latencies.length,
+    errors,
+    seconds,
+    cyclesPerSecond: ok / seconds,
+    latency: summarizeLatencies(latencies),
+    errorSamples: [...errorSamples],
+    cpuPerCycleMs: cpu && ok ? { main: (cpu.main * 1000) / ok, other: (cpu.other * 1000) / ok } : null,
+    postgresCpuPerCycleMs: postgresBefore !== null && postgresAfter !== null && ok ? ((postgresAfter - postgresBefore) * 1000) / ok : null,
+  }
+}
+
+const serviceCycle = (client: OneCClient): Cycle => async () => (await timedExchange(client)).problems
+
+/** The same three requests as 1C's cycle (same query strings, Basic credentials), each answered `success\n`. */
+const bareCycle = (client: OneCClient): Cycle => async () => {
+  const problems: string[] = []
+  for (const mode of ['checkauth', 'query', 'success']) {
+    const response = await client.request(`type=sale&mode=${mode}`)
+    if (response.statusCode !== 200 || !response.text.startsWith('success')) problems.push(`${mode}: HTTP ${response.statusCode}`)
+  }
+  return problems
+}
+
+export async function measureClients(
+  database: BenchDatabase,
+  params: { clients: number; durationSeconds: number; runs: number; profile: boolean; log: (line: string) => void },
+): Promise<ClientsResult> {
+  const { log } = params
+  const suppliers = database.summary.suppliers.filter((s) => s.ckassaPurchasedOrders > 0)
+  // Created today with export_from today, as an administrator connects a 1C base that already holds the history:
+  // the candidate scan starts at today's midnight, so every poll is a poll with nothing pending.
+  const today = new Date().toISOString().slice(0, 10)
+  const databases = await openBenchDatabases(database.url)
+  const credentials: Credentials[] = []
+  try {
+    log(`  creating ${params.clients} integrations over ${suppliers.length} suppliers`)
+    for (let start = 0; start < params.clients; start += 8) {
+      const batch = Array.from({ length: Math.min(8, params.clients - start) }, (_, k) => start + k)
+      credentials.push(
+        ...(await Promise.all(
+          batch.map((i) =>
+            createIntegration(databases, {
+              companyId: suppliers[i % suppliers.length]!.id,
+              name: `bench: client ${i + 1}`,
+              settings: { export_from: today },
+            }),
+          ),
+        )),
+      )
+    }
+  } finally {
+    await databases.close()
+  }
+
+  const result: ClientsResult = {
+    clients: params.clients,
+    suppliers: suppliers.length,
+    durationSeconds: params.durationSeconds,
+    warmupProblems: [],
+    service: [],
+    bare: [],
+    profile: null,
+  }
+  const servers: ServerProcess[] = []
+  try {
+    const service = await startService({ label: 'clients-service', databaseUrl: database.url })
+    servers.push(service)
+    const bare = await startBareServer()
+    servers.push(bare)
+    const serviceCycles = credentials.map((c) => serviceCycle(oneCClient(service.baseUrl, c)))
+    const bareCycles = credentials.map((c) => bareCycle(oneCClient(bare.baseUrl, c)))
+
+    log('  warm-up: one exchange per integration')
+    const warmup = await Promise.all(serviceCycles.map((cycle) => cycle()))
+    result.warmupProblems = [...new Set(warmup.flat())]
+    await runLoad(bareCycles, 2)
+
+    // Alternating, so that whatever else the machine does weighs on both alike.
+    for (let run = 1; run <= params.runs; run++) {
+      const loads = [
+        async () => {
+          const load = await runLoad(serviceCycles, params.durationSeconds, service)
+          result.service.push(load)
+          log(`    run ${run}, service: ${describe(load)}`)
+        },
+        async () => {
+          const load = await runLoad(bareCycles, params.durationSeconds)
+          result.bare.push(load)
+          log(`    run ${run}, bare route: ${describe(load)}`)
+        },
+      ]
+      for (const load of run % 2 ? loads : loads.reverse()) await load()
+    }
+  } finally {
+    for (const server of servers) await server.stop()
+    await terminateBackends(database.url) // queries of cycles that timed out, if any
+  }
+
+  if (params.profile) {
+    log(`  one more run of the service under node --cpu-prof`)
+    const dir = fs.mkdtempSync(path.join(WORK_DIR, 'cpu-profile-'))
+    const service = await startService({ label: 'clients-profile', databaseUrl: database.url, cpuProfileDir: dir })
+    let window: { startUs: number; endUs: number }
+    try {
+      const startUs = Number(process.hrtime.bigint() / 1000n)
+      await runLoad(credentials.map((c) => serviceCycle(oneCClient(service.baseUrl, c))), params.durationSeconds)
+      window = { startUs, endUs: Number(process.hrtime.bigint() / 1000n) }
+    } finally {
+      await service.stop()
+      await terminateBackends(database.url)
+    }
+    result.profile = summarizeProfile(dir, window)
+  }
+  return result
+}
+
+function describe(load: LoadRun): string {
+  return `${load.cyclesPerSecond.toFixed(1)} cycles/s, p99 ${load.latency.p99.toFixed(0)} ms, ${load.errors} errors`
+}
