@@ -3,7 +3,7 @@
  * table per section, with the targets beside the figures; a full run also writes them to BENCHMARKS.md.
  *
  *   1. Poll cost against history: a full exchange with nothing pending, ~10,000 vs 1,000,000 orders of history.
- *   2. Export against the read limit: one query of 1,000 / 10,000 / 50,000 pending orders vs psql COPY of the rows.
+ *   2. Export against the read limit: one query of 1,000 / 5,000 / 10,000 / 50,000 pending orders vs psql COPY.
  *   3. Many 1C clients: 200 integrations polling concurrently vs a bare Fastify route.
  *
  * The harness seeds its own databases olvery_bench_* with the demo generator, starts `node dist/server.js` against
@@ -23,9 +23,11 @@ import { REPO_ROOT, stopAll, WORK_DIR } from './bench/processes.js'
 import {
   clientsTable,
   count,
+  describeData,
   describeMachine,
   exportTable,
   int,
+  planBlock,
   planSection,
   pollTable,
   profileSection,
@@ -131,7 +133,13 @@ function targetsTable(targets: TargetLine[]): Table {
   }
 }
 
-async function markdown(options: BenchOptions, results: Results, report: Report, minutes: number): Promise<string> {
+async function markdown(
+  options: BenchOptions,
+  databases: readonly BenchDatabase[],
+  results: Results,
+  report: Report,
+  minutes: number,
+): Promise<string> {
   const machine = await describeMachine(options.adminUrl, loadAtStart)
   const { scale } = options
   const sections: string[] = [
@@ -146,10 +154,18 @@ async function markdown(options: BenchOptions, results: Results, report: Report,
     '## Machine',
     '',
     ...machine.map((line) => `- ${line.replace(/\n/g, '\n  ')}`),
+    '',
+    '## Data',
+    '',
+    ...describeData(databases).map((line) => `- ${line}`),
   ]
   for (const table of report.tables) {
     sections.push('', renderMarkdown(table))
     if (table.title.startsWith('1.') && results.poll) sections.push('', planSection(results.poll))
+    if (table.title.startsWith('2.') && results.export?.firstQueryPlan) {
+      const title = "Candidate scan of a new integration's first query (the SQL of findCandidateOrders)"
+      sections.push('', planBlock(title, results.export.firstQueryPlan, '###'))
+    }
     if (table.title.startsWith('2.') && results.export?.profile) {
       const { profile } = results.export
       sections.push('', profileSection(`Profile of the service during one export of ${int(profile.orders)} orders`, profile))
@@ -201,7 +217,9 @@ async function main(): Promise<void> {
     void cleanUp().finally(() => process.exit(130))
   })
 
-  log(`${options.scale.name} run, ${count(options.scale.runs, 'run')} per figure; logs of the processes in ${WORK_DIR}`)
+  // Only the last run's service logs and CPU profiles are kept (open a .cpuprofile in Chrome DevTools to explore it).
+  fs.rmSync(WORK_DIR, { recursive: true, force: true })
+  log(`${options.scale.name} run, ${count(options.scale.runs, 'run')} per figure; logs and CPU profiles of the processes in ${WORK_DIR}`)
   let results: Results
   try {
     if (options.build) build()
@@ -223,7 +241,7 @@ async function main(): Promise<void> {
   if (results.clients?.profile) console.log(profileText(`Profile of the service under ${options.scale.clients} polling clients`, results.clients.profile), '\n')
   if (options.out) {
     const file = path.resolve(REPO_ROOT, options.out)
-    writeKeepingNotes(file, await markdown(options, results, report, minutes))
+    writeKeepingNotes(file, await markdown(options, databases, results, report, minutes))
     log(`wrote ${path.relative(process.cwd(), file) || file}`)
   }
 }

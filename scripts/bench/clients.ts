@@ -7,7 +7,16 @@ import path from 'node:path'
 import type { OneCClient } from '../../test/helpers/onec-client.js'
 import { openBenchDatabases, terminateBackends, type BenchDatabase } from './databases.js'
 import { createIntegration, oneCClient, timedExchange, type Credentials } from './exchange.js'
-import { cpuSince, postgresCpuSeconds, startBareServer, startService, WORK_DIR, type CpuReading, type ServerProcess } from './processes.js'
+import {
+  cpuSince,
+  machineCpuSeconds,
+  postgresCpuSeconds,
+  startBareServer,
+  startService,
+  WORK_DIR,
+  type CpuReading,
+  type ServerProcess,
+} from './processes.js'
 import { summarizeProfile, type ProfileSummary } from './profile.js'
 import { summarizeLatencies, type LatencySummary } from './stats.js'
 
@@ -23,10 +32,14 @@ export interface LoadRun {
   latency: LatencySummary
   /** A few distinct error messages. */
   errorSamples: string[]
-  /** CPU of the process under load per successful cycle, milliseconds (the service only). */
-  cpuPerCycleMs: CpuReading | null
-  /** PostgreSQL CPU per successful cycle, milliseconds (the service only, and when the server is on this machine). */
+  /** CPU per successful cycle, milliseconds: the server under load (main thread and others), … */
+  serverCpuPerCycleMs: CpuReading
+  /** … PostgreSQL (the service only, and when the server is on this machine), … */
   postgresCpuPerCycleMs: number | null
+  /** … and the load generator (this process). */
+  clientCpuPerCycleMs: number
+  /** Busy share of all the machine's CPUs during the run, percent: near 100 means the machine was the limit. */
+  machineBusyPercent: number
 }
 
 export interface ClientsResult {
@@ -43,12 +56,16 @@ export interface ClientsResult {
 /** One exchange cycle of one client; resolves to its problems (none = success). */
 type Cycle = () => Promise<string[]>
 
-async function runLoad(cycles: Cycle[], durationSeconds: number, measured?: ServerProcess): Promise<LoadRun> {
+async function runLoad(
+  cycles: Cycle[],
+  durationSeconds: number,
+  server: ServerProcess,
+  options: { postgres: boolean },
+): Promise<LoadRun> {
   const latencies: number[] = []
   const errorSamples = new Set<string>()
   let errors = 0
-  const cpuBefore = measured?.cpuByThread()
-  const postgresBefore = measured ? postgresCpuSeconds() : null
+  const before = { server: server.cpuByThread(), postgres: postgresCpuSeconds(), client: process.cpuUsage(), machine: machineCpuSeconds() }
   const started = performance.now()
   const deadline = started + durationSeconds * 1000
   await Promise.all(
@@ -70,18 +87,23 @@ async function runLoad(cycles: Cycle[], durationSeconds: number, measured?: Serv
     }),
   )
   const seconds = (performance.now() - started) / 1000
-  const ok = latencies.length - errors
-  const cpu = measured && cpuBefore ? cpuSince(cpuBefore, measured.cpuByThread()) : null
-  const postgresAfter = measured ? postgresCpuSeconds() : null
+  const serverCpu = cpuSince(before.server, server.cpuByThread())
+  const postgres = postgresCpuSeconds()
+  const client = process.cpuUsage(before.client)
+  const machine = machineCpuSeconds()
+  const ok = Math.max(1, latencies.length - errors)
+  const perCycle = (cpuSeconds: number) => (cpuSeconds * 1000) / ok
   return {
     cycles: latencies.length,
     errors,
     seconds,
-    cyclesPerSecond: ok / seconds,
+    cyclesPerSecond: (latencies.length - errors) / seconds,
     latency: summarizeLatencies(latencies),
     errorSamples: [...errorSamples],
-    cpuPerCycleMs: cpu && ok ? { main: (cpu.main * 1000) / ok, other: (cpu.other * 1000) / ok } : null,
-    postgresCpuPerCycleMs: postgresBefore !== null && postgresAfter !== null && ok ? ((postgresAfter - postgresBefore) * 1000) / ok : null,
+    serverCpuPerCycleMs: { main: perCycle(serverCpu.main), other: perCycle(serverCpu.other) },
+    postgresCpuPerCycleMs: options.postgres && postgres !== null && before.postgres !== null ? perCycle(postgres - before.postgres) : null,
+    clientCpuPerCycleMs: perCycle((client.user + client.system) / 1e6),
+    machineBusyPercent: (100 * (machine.busy - before.machine.busy)) / (machine.total - before.machine.total),
   }
 }
 
@@ -149,18 +171,18 @@ export async function measureClients(
     log('  warm-up: one exchange per integration')
     const warmup = await Promise.all(serviceCycles.map((cycle) => cycle()))
     result.warmupProblems = [...new Set(warmup.flat())]
-    await runLoad(bareCycles, 2)
+    await runLoad(bareCycles, 2, bare, { postgres: false })
 
     // Alternating, so that whatever else the machine does weighs on both alike.
     for (let run = 1; run <= params.runs; run++) {
       const loads = [
         async () => {
-          const load = await runLoad(serviceCycles, params.durationSeconds, service)
+          const load = await runLoad(serviceCycles, params.durationSeconds, service, { postgres: true })
           result.service.push(load)
           log(`    run ${run}, service: ${describe(load)}`)
         },
         async () => {
-          const load = await runLoad(bareCycles, params.durationSeconds)
+          const load = await runLoad(bareCycles, params.durationSeconds, bare, { postgres: false })
           result.bare.push(load)
           log(`    run ${run}, bare route: ${describe(load)}`)
         },
@@ -179,7 +201,7 @@ export async function measureClients(
     let window: { startUs: number; endUs: number }
     try {
       const startUs = Number(process.hrtime.bigint() / 1000n)
-      await runLoad(credentials.map((c) => serviceCycle(oneCClient(service.baseUrl, c))), params.durationSeconds)
+      await runLoad(credentials.map((c) => serviceCycle(oneCClient(service.baseUrl, c))), params.durationSeconds, service, { postgres: true })
       window = { startUs, endUs: Number(process.hrtime.bigint() / 1000n) }
     } finally {
       await service.stop()

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { openBenchDatabases, withPg, OLVERY_SCHEMA, type BenchDatabase } from './databases.js'
 import { createIntegration, oneCClient, SettingsRejected, type Credentials } from './exchange.js'
+import { explainCandidateScan, type CandidatePlan } from './plans.js'
 import { postgresCpuSeconds, startService, WORK_DIR } from './processes.js'
 import { summarizeProfile, type ProfileSummary } from './profile.js'
 
@@ -41,6 +42,8 @@ export interface ExportResult {
   /** Wall time of `psql -c 'select 1'`: the connection cost included in every COPY figure. */
   psqlBaselineSeconds: number
   profile: (ProfileSummary & { orders: number }) | null
+  /** The candidate scan of a new integration's first query (no watermark, nothing unsettled), as run before it. */
+  firstQueryPlan: CandidatePlan | null
 }
 
 /** The rows the service reads for the orders of a batch, with its three queries' joins (src/olvery/orders.source.ts). */
@@ -184,6 +187,7 @@ export async function measureExport(
     peakIsQueryOnly: true,
     psqlBaselineSeconds: await timePsql(database.url, ['select 1']),
     profile: null,
+    firstQueryPlan: null,
   }
   // A fresh integration per query: with batch_size N and no watermark, the N oldest paid orders are pending.
   const integration = async (orders: number, tag: string) =>
@@ -206,6 +210,11 @@ export async function measureExport(
           log(`  ${orders} orders: not measured, the service refuses the settings: ${size.rejected}`)
           break
         }
+        result.firstQueryPlan ??= await explainCandidateScan(database.url, databases, {
+          integrationId: credentials.id,
+          companyId: database.supplier.id,
+          analyze: true,
+        })
         const measured = await measureQuery(database, credentials, { label: `export-${orders}-run${run}`, profile: false })
         result.peakIsQueryOnly &&= measured.peakIsQueryOnly
         size.runs.push(measured.run)

@@ -65,7 +65,7 @@ export interface BenchOptions {
   reuse: boolean
   /** Run `npm run build` first (the service is measured as `node dist/server.js`). */
   build: boolean
-  /** Profile the service with `node --cpu-prof` during one export of `scale.profileSize` orders. */
+  /** Profile the service with `node --cpu-prof` in one more export and one more clients run. */
   profile: boolean
   /** Where to write the results as Markdown; null = print only. */
   out: string | null
@@ -74,6 +74,8 @@ export interface BenchOptions {
 export const USAGE = `Usage: npm run bench -- [--quick] [--runs N] [--only poll,export,clients] [--keep] [--reuse]
                        [--no-build] [--profile | --no-profile] [--out FILE | --no-out]
 
+A full run (about 15 minutes, 3 of them seeding a million orders) prints the tables and writes BENCHMARKS.md.
+
   --quick       a small smoke run (about 2 minutes): 2k vs 40k orders of history, exports of 1k and 5k orders,
                 20 concurrent clients for 10 s, 2 runs; prints only, unless --out is given
   --runs N      runs per figure (default 3, quick 2); every figure is the median of the runs with min and max
@@ -81,7 +83,8 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--runs N] [--only poll,
   --keep        keep the bench databases (olvery_bench_<orders>) at the end
   --reuse       reuse bench databases kept by --keep instead of seeding again (the service's own schema is reset)
   --no-build    do not run npm run build first
-  --profile     profile the service (node --cpu-prof) during one export; on by default in full runs
+  --profile     profile the service (node --cpu-prof) in one more export and one more clients run; on by default
+                in full runs
   --out FILE    write the results as Markdown (default BENCHMARKS.md for full runs); --no-out prints only
 
 Environment: BENCH_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres: a role that may

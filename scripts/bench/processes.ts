@@ -65,6 +65,15 @@ export function postgresCpuSeconds(): number | null {
   return found ? ticks / CLOCK_TICKS_PER_SECOND : null
 }
 
+/** Busy and total CPU seconds of the whole machine, summed over its CPUs (/proc/stat; idle and iowait are not busy). */
+export function machineCpuSeconds(): { busy: number; total: number } {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number) // user nice system idle iowait irq softirq steal
+  const total = ticks.reduce((a, b) => a + b, 0)
+  const idle = ticks[3]! + ticks[4]!
+  return { busy: (total - idle) / CLOCK_TICKS_PER_SECOND, total: total / CLOCK_TICKS_PER_SECOND }
+}
+
 export function cpuSince(before: CpuReading, after: CpuReading): CpuReading {
   return { main: after.main - before.main, other: after.other - before.other }
 }

@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import type { ClientsResult } from './clients.js'
-import { withPg } from './databases.js'
+import { withPg, type BenchDatabase } from './databases.js'
 import { ONEC_TIMEOUT_MS } from './exchange.js'
-import type { ExportResult } from './export.js'
+import type { ExportResult, ExportRun } from './export.js'
 import { ANALYZE_TIMEOUT_MS, type CandidatePlan } from './plans.js'
 import type { PollResult } from './poll.js'
 import type { ProfileEntry, ProfileSummary } from './profile.js'
@@ -152,9 +152,9 @@ export function pollTable(small: PollResult, large: PollResult): { table: Table;
   }
 }
 
-function planBlock(title: string, plan: CandidatePlan): string {
+export function planBlock(title: string, plan: CandidatePlan, heading = '####'): string {
   return [
-    `#### ${title}`,
+    `${heading} ${title}`,
     '',
     `Watermark ${plan.watermark?.toISOString() ?? 'none'}, ${plan.unsettled} unsettled orders; ` +
       (plan.analyzed
@@ -190,7 +190,7 @@ export function exportTable(result: ExportResult): { table: Table; targets: Targ
   const measured = result.sizes.filter((s) => s.runs.length > 0)
   const rows = result.sizes.map((size) => {
     if (size.rejected) return [int(size.orders), `not measured: the settings are refused (${size.rejected})`, '', '', '', '', '', '', '', '', '']
-    const of = (pick: (r: ExportSizeRun) => number) => spread(size.runs.map(pick))
+    const of = (pick: (r: ExportRun) => number) => spread(size.runs.map(pick))
     const ratio = of((r) => r.wallSeconds / r.copySeconds)
     return [
       int(size.orders),
@@ -264,8 +264,6 @@ export function exportTable(result: ExportResult): { table: Table; targets: Targ
   return { table, targets }
 }
 
-type ExportSizeRun = ExportResult['sizes'][number]['runs'][number]
-
 export function profileSection(title: string, profile: ProfileSummary): string {
   const list = (entries: ProfileEntry[]) => entries.map((e) => `| ${e.name.replace(/\|/g, '\\|')} | ${fixed(e.ms, 0)} | ${fixed(e.share * 100, 1)}% |`)
   const block = (heading: string, entries: ProfileEntry[]) =>
@@ -319,10 +317,8 @@ export function clientsTable(result: ClientsResult): { table: Table; targets: Ta
     },
   ]
   const samples = [...new Set(result.service.flatMap((r) => r.errorSamples))]
-  const withCpu = result.service.filter((r) => r.cpuPerCycleMs)
-  const cpuPerCycle = withCpu.length
-    ? `${ranged(of(withCpu, (r) => r.cpuPerCycleMs!.main), 0)} + ${ranged(of(withCpu, (r) => r.cpuPerCycleMs!.other), 0)}`
-    : '–'
+  const serverCpu = (runs: ClientsResult['service']) =>
+    `${ranged(of(runs, (r) => r.serverCpuPerCycleMs.main), 1)} + ${ranged(of(runs, (r) => r.serverCpuPerCycleMs.other), 1)}`
   const table: Table = {
     title: `3. Many 1C clients (${result.clients} integrations polling concurrently, ${result.durationSeconds} s per run)`,
     columns: ['', 'service', 'bare Fastify route', 'target', 'verdict'],
@@ -331,8 +327,10 @@ export function clientsTable(result: ClientsResult): { table: Table; targets: Ta
       ['cycles per run', ranged(of(result.service, (r) => r.cycles), 0), ranged(of(result.bare, (r) => r.cycles), 0), '', ''],
       ['cycle p50, ms', ranged(of(result.service, (r) => r.latency.p50), 0), ranged(of(result.bare, (r) => r.latency.p50), 1), '', ''],
       ['cycle p99, ms', ranged(of(result.service, (r) => r.latency.p99), 0), ranged(of(result.bare, (r) => r.latency.p99), 1), '', ''],
-      ['service CPU per cycle, ms: main thread + others', cpuPerCycle, '', '', ''],
-      ['PostgreSQL CPU per cycle, ms', ranged(of(result.service, (r) => r.postgresCpuPerCycleMs ?? Number.NaN), 0), '', '', ''],
+      ['server CPU per cycle, ms: main thread + others', serverCpu(result.service), serverCpu(result.bare), '', ''],
+      ['PostgreSQL CPU per cycle, ms', ranged(of(result.service, (r) => r.postgresCpuPerCycleMs ?? Number.NaN), 1), '', '', ''],
+      ['load generator CPU per cycle, ms', ranged(of(result.service, (r) => r.clientCpuPerCycleMs), 1), ranged(of(result.bare, (r) => r.clientCpuPerCycleMs), 1), '', ''],
+      [`machine CPU busy, % of ${os.availableParallelism()} CPUs`, ranged(of(result.service, (r) => r.machineBusyPercent), 0), ranged(of(result.bare, (r) => r.machineBusyPercent), 0), '', ''],
       ['errors, all runs', int(errors), int(bareErrors), '0', errors === 0 ? 'met' : 'not met'],
       ['service / bare, cycles per second', ranged(spread(ratio.runs.map((r) => r * 100)), 1) + '%', '', `≥ ${CLIENTS_RATIO_TARGET * 100}%`, targets[1]!.verdict],
     ],
@@ -343,6 +341,10 @@ export function clientsTable(result: ClientsResult): { table: Table; targets: Ta
       `The bare route: a separate node process with a Fastify route answering \`success\\n\` to any GET, hit by the same ` +
         `clients with the same three requests per cycle; service and bare runs alternate, the ratio's [min–max] is over ` +
         `pairs of adjacent runs. The load generator is one node process on the same machine, sharing its CPUs.`,
+      `CPU per successful cycle: the server process from /proc/<pid>/task (main thread, where JavaScript runs, + its ` +
+        `other threads), PostgreSQL = every postgres process of the machine, the load generator = process.cpuUsage(); ` +
+        `machine CPU busy from /proc/stat: near 100% the machine itself is the limit, and what the three do not account ` +
+        `for is other work on it.`,
       ...(rate(result.service).median * result.durationSeconds < result.clients
         ? [
             `Cycles took longer than a run lasts, so each client completed about one cycle per run; the rate is the ` +
@@ -357,7 +359,20 @@ export function clientsTable(result: ClientsResult): { table: Table; targets: Ta
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The machine
+// The data and the machine
+
+export function describeData(databases: readonly BenchDatabase[]): string[] {
+  return databases.map((d) => {
+    const c = d.summary.counts
+    const seeded = d.seedSeconds === null ? 'kept from an earlier run (--reuse)' : `seeded in ${fixed(d.seedSeconds, 0)} s`
+    return (
+      `${d.name}: ${int(c.orders)} orders, ${int(c.order_items)} lines, ${int(c.payments)} payments, ${int(c.customers)} ` +
+      `customers on ${int(c.locations)} locations (demo generator, seed "${d.summary.options.seed}"), ${seeded}; polled ` +
+      `supplier «${d.supplier.shortName ?? d.supplier.fullName}»: ${int(d.supplier.orders)} orders, ` +
+      `${int(d.supplier.ckassaPurchasedOrders)} paid through CKassa`
+    )
+  })
+}
 
 function run(command: string, args: string[]): string {
   try {
