@@ -58,7 +58,10 @@ export interface BatchesTable {
   order_count: number
   byte_count: number
   content_type: string
-  document: Buffer
+  /** What precedes the orders' fragments: BOM, declaration and the `КоммерческаяИнформация` start tag. */
+  document_head: Buffer
+  /** What follows them: the end tag. */
+  document_tail: Buffer
   acknowledged_at: Timestamp | null
 }
 
@@ -68,6 +71,10 @@ export interface BatchItemsTable {
   order_number: string
   fingerprint: string
   changed_at: Timestamp
+  /** The item's place in the document (gaps allowed: orders the batch left out are removed). */
+  position: number
+  /** The order's `Документ` element, encoded as sent; null for batches journaled before migration 0004. */
+  fragment: Buffer | null
 }
 
 export interface OrderStateTable {

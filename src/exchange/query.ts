@@ -1,9 +1,11 @@
 /**
- * `mode=query` (PROTOCOL.md §3.3): the export module records the batch of this session and builds the whole
- * document; it is sent in one piece with an explicit Content-Length, or not at all. Any error becomes
- * `failure\n<text>`, never a partial document or an HTML page (1C would fail on it without saying why).
+ * `mode=query` (PROTOCOL.md §3.3): the export module records the batch of this session and writes the whole
+ * document to it; only then is it streamed from the database with an explicit Content-Length. Any error before that
+ * becomes `failure\n<text>`, never a partial document or an HTML page (1C would fail on it without saying why).
  */
+import { Readable } from 'node:stream'
 import type { Logger } from 'pino'
+import { batchDocumentChunks } from '../export/batches.repository.js'
 import { queryOrders } from '../export/export-orders.js'
 import type { SessionContext } from './exchange.plugin.js'
 import { documentAnswer, failure, messages, type ExchangeAnswer } from './replies.js'
@@ -22,11 +24,12 @@ export async function handleQuery(ctx: SessionContext): Promise<ExchangeAnswer> 
   }
   request.logFields['batchId'] = result.batchId
   request.logFields['orders'] = result.orderCount
-  request.logFields['bytes'] = result.body.length
+  request.logFields['bytes'] = result.byteCount
   // An empty body is an error for both loaders ("Получен пустой ответ сервера", PROTOCOL.md §3.3).
-  if (result.body.length === 0) {
+  if (result.byteCount === 0) {
     request.log.error({ integrationId: session.integration.id, batchId: result.batchId }, 'query built an empty document')
     return failure(messages.queryFailed)
   }
-  return documentAnswer(result.body, result.contentType)
+  const chunks = batchDocumentChunks(databases.db, result.batchId, result)
+  return documentAnswer(Readable.from(chunks), result.byteCount, result.contentType)
 }

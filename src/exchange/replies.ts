@@ -6,6 +6,7 @@
  * Mode handlers return an `ExchangeAnswer`; only the plugin turns it into an HTTP reply, so every answer, errors
  * included, goes through the builders below.
  */
+import type { Readable } from 'node:stream'
 
 /** PROTOCOL.md §3: text answers; the charset is the last parameter (§4). */
 export const TEXT_CONTENT_TYPE = 'text/plain; charset=UTF-8'
@@ -26,7 +27,8 @@ export interface ExchangeAnswer {
   /** 200 for everything but the checkauth Basic challenge (PROTOCOL.md §2: 1C parses the body whatever the status). */
   statusCode: 200 | 401
   contentType: string
-  body: Buffer
+  /** The bytes, or for a document a stream of exactly `content-length` bytes. */
+  body: Buffer | Readable
   headers: Record<string, string>
   outcome: Outcome
   /** For the log line: why the answer is a failure. Never sent anywhere else. */
@@ -103,14 +105,16 @@ export function initAnswer(fileLimitBytes: number): ExchangeAnswer {
 
 /**
  * PROTOCOL.md §3.3: the whole CommerceML document, built before anything is sent, with an explicit Content-Length.
- * The export module encodes it and chooses the content type (charset last).
+ * The export module has written it to the batch and chooses the content type (charset last); `body` streams it
+ * from there. Should the stream fail midway, the connection is cut short of Content-Length: 1C reports a broken
+ * answer and sends no `success`, so nothing counts as delivered.
  */
-export function documentAnswer(body: Buffer, contentType: string): ExchangeAnswer {
+export function documentAnswer(body: Readable, byteCount: number, contentType: string): ExchangeAnswer {
   return {
     statusCode: 200,
     contentType,
     body,
-    headers: { 'content-length': String(body.length) },
+    headers: { 'content-length': String(byteCount) },
     outcome: 'success',
   }
 }

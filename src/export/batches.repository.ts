@@ -2,7 +2,7 @@
  * Export state in the service's own tables: the per-integration lock row, batches and their items, and what 1C has
  * acknowledged per order. Every function takes the transaction of the exchange step that calls it.
  */
-import { sql, type Insertable, type Transaction } from 'kysely'
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely'
 import type { OrderStateTable, ServiceDatabase } from '../db/database.js'
 
 type Trx = Transaction<ServiceDatabase>
@@ -211,88 +211,177 @@ export async function findBatchOrderIds(trx: Trx, batchId: number): Promise<stri
   return rows.map((r) => r.order_id)
 }
 
-export interface SentOrder {
+/** Who a batch is for; known when the query starts. */
+export interface BatchOpening {
+  integrationId: string
+  sessionId: string
+  queryStartedAt: Date
+  contentType: string
+}
+
+/** What is known of a batch once its plan is made. */
+export interface BatchClosing {
+  watermarkCandidate: Date | null
+  orderCount: number
+  byteCount: number
+  /** The bytes before the orders' fragments (BOM, declaration, root start tag) and after them. */
+  head: Buffer
+  tail: Buffer
+}
+
+function batchRow(opening: BatchOpening, closing: BatchClosing) {
+  return {
+    integration_id: opening.integrationId,
+    session_id: opening.sessionId,
+    query_started_at: opening.queryStartedAt,
+    content_type: opening.contentType,
+    watermark_candidate: closing.watermarkCandidate,
+    order_count: closing.orderCount,
+    byte_count: closing.byteCount,
+    document_head: closing.head,
+    document_tail: closing.tail,
+    acknowledged_at: null,
+  }
+}
+
+const NOT_CLOSED: BatchClosing = { watermarkCandidate: null, orderCount: 0, byteCount: 0, head: Buffer.alloc(0), tail: Buffer.alloc(0) }
+
+/**
+ * Rule 1 and 8: a batch is journaled in steps of the `query` transaction. `openBatch` records it as soon as the scan
+ * finds a pending order, `addBatchItems` writes each pending order with its encoded fragment while the scan runs (so
+ * no document is ever held in memory), and `closeBatch` drops what the plan left out, stores the head and tail of the
+ * document and marks the items as sent. A query that finds nothing is recorded by `closeBatch` alone. What 1C then
+ * receives is exactly what `batchDocumentChunks` reads back.
+ */
+export async function openBatch(trx: Trx, opening: BatchOpening): Promise<number> {
+  const { id } = await trx.insertInto('batches').values(batchRow(opening, NOT_CLOSED)).returning('id').executeTakeFirstOrThrow()
+  return id
+}
+
+export interface BatchItem {
   orderId: string
   orderNumber: string
   fingerprint: string
   changedAt: Date
+  /** The place in the document; increasing in the order the items are written. */
+  position: number
+  /** The order's `Документ` element, encoded as it is sent. */
+  fragment: Buffer
 }
 
-/** Rule 1 and 8: the exact list of (order, fingerprint) pairs of one query answer, with the bytes sent. */
-export async function recordBatch(
+export async function addBatchItems(trx: Trx, batchId: number, items: readonly BatchItem[]): Promise<void> {
+  if (items.length === 0) return
+  await trx
+    .insertInto('batch_items')
+    .values(
+      items.map((o) => ({
+        batch_id: batchId,
+        order_id: o.orderId,
+        order_number: o.orderNumber,
+        fingerprint: o.fingerprint,
+        changed_at: o.changedAt,
+        position: o.position,
+        fragment: o.fragment,
+      })),
+    )
+    .execute()
+}
+
+/**
+ * Finishes the batch: removes the items the plan left for later, stores the document's head and tail and its size,
+ * marks every remaining item as sent in `order_state`, and counts the query in the export state.
+ */
+export async function closeBatch(
   trx: Trx,
-  params: {
-    integrationId: string
-    sessionId: string
-    queryStartedAt: Date
-    watermarkCandidate: Date | null
-    document: Buffer
-    contentType: string
-    orders: readonly SentOrder[]
-  },
+  params: { batchId: number | null; opening: BatchOpening; closing: BatchClosing; leftOut: readonly string[] },
 ): Promise<number> {
-  const { integrationId, orders, queryStartedAt: now } = params
-  const { id } = await trx
-    .insertInto('batches')
-    .values({
-      integration_id: integrationId,
-      session_id: params.sessionId,
-      query_started_at: now,
-      watermark_candidate: params.watermarkCandidate,
-      order_count: orders.length,
-      byte_count: params.document.length,
-      content_type: params.contentType,
-      document: params.document,
-      acknowledged_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-
-  for (let start = 0; start < orders.length; start += 500) {
-    const chunk = orders.slice(start, start + 500)
-    await trx
-      .insertInto('batch_items')
-      .values(
-        chunk.map((o) => ({
-          batch_id: id,
-          order_id: o.orderId,
-          order_number: o.orderNumber,
-          fingerprint: o.fingerprint,
-          changed_at: o.changedAt,
-        })),
-      )
-      .execute()
-    await trx
-      .insertInto('order_state')
-      .values(
-        chunk.map((o) => ({
-          ...blankOrderState(integrationId, o.orderId, o.orderNumber),
-          last_sent_fingerprint: o.fingerprint,
-          last_sent_batch_id: id,
-          last_sent_at: now,
-          unacked_serves: 1,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['integration_id', 'order_id']).doUpdateSet((eb) => ({
-          order_number: eb.ref('excluded.order_number'),
-          last_sent_fingerprint: eb.ref('excluded.last_sent_fingerprint'),
-          last_sent_batch_id: eb.ref('excluded.last_sent_batch_id'),
-          last_sent_at: eb.ref('excluded.last_sent_at'),
-          unacked_serves: sql<number>`order_state.unacked_serves + 1`,
-          last_error: null,
-          last_error_at: null,
-        })),
-      )
-      .execute()
+  const { opening, closing } = params
+  const { integrationId, queryStartedAt: now } = opening
+  let batchId = params.batchId
+  if (batchId === null) {
+    batchId = (await trx.insertInto('batches').values(batchRow(opening, closing)).returning('id').executeTakeFirstOrThrow()).id
+  } else {
+    if (params.leftOut.length > 0) {
+      await trx
+        .deleteFrom('batch_items')
+        .where('batch_id', '=', batchId)
+        .where('order_id', '=', (eb) => eb.fn.any(eb.val([...params.leftOut])))
+        .execute()
+    }
+    const { integration_id, session_id, ...closed } = batchRow(opening, closing)
+    await trx.updateTable('batches').set(closed).where('id', '=', batchId).execute()
   }
-
+  if (closing.orderCount > 0) {
+    await sql`
+      insert into commerceml.order_state as s
+             (integration_id, order_id, order_number, last_sent_fingerprint, last_sent_batch_id, last_sent_at, unacked_serves)
+      select ${integrationId}, bi.order_id, bi.order_number, bi.fingerprint, bi.batch_id, ${now}, 1
+        from commerceml.batch_items bi
+       where bi.batch_id = ${batchId}
+      on conflict (integration_id, order_id) do update
+         set order_number = excluded.order_number,
+             last_sent_fingerprint = excluded.last_sent_fingerprint,
+             last_sent_batch_id = excluded.last_sent_batch_id,
+             last_sent_at = excluded.last_sent_at,
+             unacked_serves = s.unacked_serves + 1,
+             last_error = null,
+             last_error_at = null`.execute(trx)
+  }
   await trx
     .updateTable('export_state')
     .set((eb) => ({ last_query_at: now, queries_since_success: eb('queries_since_success', '+', 1) }))
     .where('integration_id', '=', integrationId)
     .execute()
-  return id
+  return batchId
+}
+
+/** Items read per round trip while a document is streamed (a few hundred kilobytes to a few megabytes). */
+const DOCUMENT_PAGE = 100
+
+/**
+ * The bytes of a journaled `query` answer, in order: head, the items' fragments by position, tail. Reads a page of
+ * fragments at a time, so memory does not grow with the document; `byte_count` is their total length. Yields
+ * nothing when the batch does not exist. `known` spares the reads the caller can answer: the head and tail it has
+ * just written, and whether there are items at all.
+ */
+export async function* batchDocumentChunks(
+  db: Kysely<ServiceDatabase>,
+  batchId: number,
+  known?: { head: Buffer; tail: Buffer; orderCount: number },
+): AsyncGenerator<Buffer> {
+  const batch =
+    known ??
+    (await db
+      .selectFrom('batches')
+      .select(['document_head as head', 'document_tail as tail', 'order_count as orderCount'])
+      .where('id', '=', batchId)
+      .executeTakeFirst())
+  if (!batch) return
+  if (batch.head.length > 0) yield batch.head
+  let after = -1
+  // Batches journaled before migration 0004 have items without fragments (and order_count > 0): nothing to yield.
+  while (batch.orderCount > 0) {
+    const page = await db
+      .selectFrom('batch_items')
+      .select(['position', 'fragment'])
+      .where('batch_id', '=', batchId)
+      .where('position', '>', after)
+      .orderBy('position')
+      .limit(DOCUMENT_PAGE)
+      .execute()
+    const fragments = page.flatMap((row) => (row.fragment ? [row.fragment] : []))
+    if (fragments.length > 0) yield Buffer.concat(fragments)
+    if (page.length < DOCUMENT_PAGE) break
+    after = page[page.length - 1]!.position
+  }
+  if (batch.tail.length > 0) yield batch.tail
+}
+
+/** The whole document in memory: for tests and small documents only. */
+export async function readBatchDocument(db: Kysely<ServiceDatabase>, batchId: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of batchDocumentChunks(db, batchId)) chunks.push(chunk)
+  return Buffer.concat(chunks)
 }
 
 /**

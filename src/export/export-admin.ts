@@ -48,27 +48,31 @@ export async function previewNextBatch(deps: ExportDeps, params: { integration: 
         .where('integration_id', '=', integration.id)
         .executeTakeFirst()
       const olvery = databases.olveryIn(trx)
+      const fragments = new Map<string, string>()
       const scan = await scanPendingOrders(trx, olvery, {
         integration,
         watermark: state?.watermark ?? null,
         wanted: integration.settings.batchSize + 1,
+        keep: async (rendered) => {
+          for (const { pending, fragment } of rendered) fragments.set(pending.orderId, fragment)
+        },
       })
       const plan = planBatch(scan.pending, integration.settings.batchSize, { isolatedAlone: false })
       const timezone =
         integration.settings.timezone ?? (await findLocationTimezone(olvery, integration.locationId)) ?? 'Europe/Moscow'
       const { body, contentType } = assembleDocument(
-        plan.batch.map((p) => p.fragment),
+        plan.batch.map((p) => fragments.get(p.orderId)!),
         { generatedAt: now, timezone, integration },
       )
       preview = {
         orders: plan.batch.map((p) => ({
-          orderId: p.order.id,
-          number: p.order.number,
-          changedAt: p.order.changedAt,
+          orderId: p.orderId,
+          number: p.orderNumber,
+          changedAt: p.changedAt,
           fingerprint: p.fingerprint,
         })),
         leftOut: plan.leftOut.length,
-        notExportable: scan.notExportable.map((n) => ({ orderId: n.order.id, number: n.order.number, reason: n.reason })),
+        notExportable: scan.notExportable.map((n) => ({ orderId: n.orderId, number: n.orderNumber, reason: n.reason })),
         body,
         contentType,
       }

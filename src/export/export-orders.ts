@@ -11,9 +11,10 @@ import type { ServiceDatabase } from '../db/database.js'
 import type { Integration } from '../integrations/integrations.repository.js'
 import type { OlveryDatabase } from '../olvery/olvery.schema.js'
 import { findCandidateOrders, findLocationTimezone, loadOrders } from '../olvery/orders.source.js'
-import type { PlatformOrder } from '../olvery/platform-order.js'
 import {
   acknowledgeBatchItems,
+  addBatchItems,
+  closeBatch,
   findBatchOrderIds,
   findLatestBatch,
   findLatestSessionBatch,
@@ -22,12 +23,12 @@ import {
   forgetOrderStates,
   lockExportState,
   markIsolated,
-  recordBatch,
+  openBatch,
   recordOrderError,
   type ExportState,
   type OrderState,
 } from './batches.repository.js'
-import { contentTypeFor, encodeDocument } from './encoding.js'
+import { byteOrderMark, contentTypeFor, encodeChunk, encodeDocument } from './encoding.js'
 import { fingerprintOf } from './fingerprint.js'
 import {
   documentFooter,
@@ -45,13 +46,19 @@ export interface ExportDeps {
 }
 
 export interface QueryResult {
-  /** The recorded batch (recorded for an empty answer too, so its success can move the watermark). */
+  /**
+   * The recorded batch (recorded for an empty answer too, so its success can move the watermark). Its document is
+   * complete in the database when this returns: `batchDocumentChunks` streams it, `byteCount` bytes in all, first
+   * bytes `<?xml` (or a BOM when the integration asks for one).
+   */
   batchId: number
   orderCount: number
-  /** The whole document, already encoded; first bytes `<?xml` (or a BOM when the integration asks for one). */
-  body: Buffer
+  byteCount: number
   /** e.g. `application/xml; charset=UTF-8` (charset last, PROTOCOL.md §4). */
   contentType: string
+  /** The document's bytes before and after the orders' fragments, as stored with the batch. */
+  head: Buffer
+  tail: Buffer
 }
 
 export interface AcknowledgeResult {
@@ -67,15 +74,24 @@ export const POISON_THRESHOLD = 3
 const CHUNK = 200
 const FALLBACK_TIMEZONE = 'Europe/Moscow'
 
+/** What the plan needs of a pending order; its document fragment goes to the scan's `keep` and is not held. */
 export interface PendingOrder {
-  order: PlatformOrder
-  fragment: string
+  orderId: string
+  orderNumber: string
+  changedAt: Date
   fingerprint: string
   state: OrderState | undefined
 }
 
+export interface RenderedOrder {
+  pending: PendingOrder
+  /** The order's `Документ` element. */
+  fragment: string
+}
+
 export interface NotExportable {
-  order: PlatformOrder
+  orderId: string
+  orderNumber: string
   reason: string
   state: OrderState | undefined
 }
@@ -92,13 +108,21 @@ export interface PendingScan {
  * Finds pending orders: in scope (qualifying, or tracked) and with a fingerprint other than the acknowledged one.
  * Candidates are the orders changed since the watermark plus every order whose state is unsettled, so an order
  * that was sent and not acknowledged is found again whatever the watermark says.
+ *
+ * Candidates are loaded and rendered CHUNK at a time; the rendered fragments of each chunk go to `keep` (the query
+ * writes them to the batch) and are then dropped, so memory holds one chunk of orders, not the batch.
  */
 export async function scanPendingOrders(
   trx: Transaction<ServiceDatabase>,
   olvery: Kysely<OlveryDatabase>,
-  params: { integration: Integration; watermark: Date | null; wanted: number },
+  params: {
+    integration: Integration
+    watermark: Date | null
+    wanted: number
+    keep?: (rendered: RenderedOrder[]) => Promise<void>
+  },
 ): Promise<PendingScan> {
-  const { integration, watermark, wanted } = params
+  const { integration, watermark, wanted, keep } = params
   const rules = integration.settings.paymentRules
   const unsettled = await findUnsettledOrderIds(trx, integration.id)
   const candidates = await findCandidateOrders(olvery, {
@@ -114,6 +138,7 @@ export async function scanPendingOrders(
       findOrderStates(trx, integration.id, ids),
       loadOrders(olvery, ids),
     ])
+    const rendered: RenderedOrder[] = []
     for (const order of orders) {
       if (normal >= wanted) break
       const state = states.get(order.id)
@@ -128,14 +153,17 @@ export async function scanPendingOrders(
         fragment = renderOrderDocument(toDocumentModel(order, integration.settings))
       } catch (error) {
         if (!(error instanceof OrderNotExportableError)) throw error
-        scan.notExportable.push({ order, reason: error.message, state })
+        scan.notExportable.push({ orderId: order.id, orderNumber: order.number, reason: error.message, state })
         continue
       }
       const fingerprint = fingerprintOf(fragment)
       if (fingerprint === state?.ackedFingerprint) continue
-      scan.pending.push({ order, fragment, fingerprint, state })
+      const pending: PendingOrder = { orderId: order.id, orderNumber: order.number, changedAt: order.changedAt, fingerprint, state }
+      scan.pending.push(pending)
+      rendered.push({ pending, fragment })
       if (!state?.isolatedAt) normal++
     }
+    if (keep && rendered.length > 0) await keep(rendered)
   }
   return scan
 }
@@ -182,6 +210,7 @@ async function documentTimezone(olvery: Kysely<OlveryDatabase>, integration: Int
   return integration.settings.timezone ?? (await findLocationTimezone(olvery, integration.locationId)) ?? FALLBACK_TIMEZONE
 }
 
+/** A whole document in memory, for the admin preview (a `query` streams its document through the batch instead). */
 export function assembleDocument(
   fragments: readonly string[],
   params: { generatedAt: Date; timezone: string; integration: Integration },
@@ -191,9 +220,21 @@ export function assembleDocument(
   return { body: encodeDocument(text, encoding, bom), contentType: contentTypeFor(encoding) }
 }
 
+/** The bytes before and after the orders' fragments (encoded fragments are simply concatenated between them). */
+function documentFrame(params: { generatedAt: Date; timezone: string; integration: Integration }): { head: Buffer; tail: Buffer } {
+  const { encoding, bom } = params.integration.settings
+  const declaration = encodeChunk(documentHeader(params.generatedAt, params.timezone, encoding), encoding)
+  const mark = byteOrderMark(encoding, bom)
+  return {
+    head: mark.length > 0 ? Buffer.concat([mark, declaration]) : declaration,
+    tail: encodeChunk(documentFooter(), encoding),
+  }
+}
+
 /**
  * Rule 1: answers `query`. Reads the export state under the integration's lock, records the batch in the same
- * transaction, and acknowledges nothing.
+ * transaction, and acknowledges nothing. The document is written to the batch as the scan renders it, so the whole
+ * answer exists (and its length is known) before a byte is sent, without ever being held in memory.
  */
 export async function queryOrders(
   deps: ExportDeps,
@@ -226,20 +267,34 @@ export async function queryOrders(
       }
     }
 
+    const { encoding } = integration.settings
+    const opening = { integrationId: integration.id, sessionId, queryStartedAt: now, contentType: contentTypeFor(encoding) }
+    let openedId: number | null = null
+    const fragmentBytes = new Map<string, number>()
+    let position = 0
     const batchSize = integration.settings.batchSize
     const scan = await scanPendingOrders(trx, olvery, {
       integration,
       watermark: state.watermark,
       wanted: batchSize + 1,
+      keep: async (rendered) => {
+        const items = rendered.map(({ pending, fragment }) => {
+          const bytes = encodeChunk(fragment, encoding)
+          fragmentBytes.set(pending.orderId, bytes.length)
+          return { ...pending, position: position++, fragment: bytes }
+        })
+        openedId ??= await openBatch(trx, opening)
+        await addBatchItems(trx, openedId, items)
+      },
     })
     for (const problem of scan.notExportable) {
       if (problem.state?.lastError !== problem.reason) {
-        log.warn({ orderId: problem.order.id, orderNumber: problem.order.number, reason: problem.reason }, 'order cannot be sent to 1C')
+        log.warn({ orderId: problem.orderId, orderNumber: problem.orderNumber, reason: problem.reason }, 'order cannot be sent to 1C')
       }
       await recordOrderError(trx, {
         integrationId: integration.id,
-        orderId: problem.order.id,
-        orderNumber: problem.order.number,
+        orderId: problem.orderId,
+        orderNumber: problem.orderNumber,
         error: problem.reason,
         now,
       })
@@ -249,7 +304,7 @@ export async function queryOrders(
     const plan = planBatch(scan.pending, batchSize, { isolatedAlone })
     if (plan.suspects.length > 0) {
       log.warn(
-        { orders: plan.suspects.map((p) => p.order.number), batchSize: plan.size },
+        { orders: plan.suspects.map((p) => p.orderNumber), batchSize: plan.size },
         'orders served repeatedly without success: 1C may be failing to load one of them',
       )
     }
@@ -258,31 +313,17 @@ export async function queryOrders(
     // that this batch leaves out.
     const lagged = new Date(now.getTime() - config.exportSafetyLagSeconds * 1000)
     const oldestLeftOut = plan.leftOut.reduce<Date | null>(
-      (min, p) => (min === null || p.order.changedAt < min ? p.order.changedAt : min),
+      (min, p) => (min === null || p.changedAt < min ? p.changedAt : min),
       null,
     )
     const watermarkCandidate = oldestLeftOut && oldestLeftOut < lagged ? oldestLeftOut : lagged
 
-    const { body, contentType } = assembleDocument(
-      plan.batch.map((p) => p.fragment),
-      { generatedAt: now, timezone, integration },
-    )
-    const batchId = await recordBatch(trx, {
-      integrationId: integration.id,
-      sessionId,
-      queryStartedAt: now,
-      watermarkCandidate,
-      document: body,
-      contentType,
-      orders: plan.batch.map((p) => ({
-        orderId: p.order.id,
-        orderNumber: p.order.number,
-        fingerprint: p.fingerprint,
-        changedAt: p.order.changedAt,
-      })),
-    })
-    log.info({ sessionId, batchId, orders: plan.batch.length, bytes: body.length, leftOut: plan.leftOut.length }, 'batch recorded')
-    return { batchId, orderCount: plan.batch.length, body, contentType }
+    const { head, tail } = documentFrame({ generatedAt: now, timezone, integration })
+    const byteCount = plan.batch.reduce((sum, p) => sum + fragmentBytes.get(p.orderId)!, head.length + tail.length)
+    const closing = { watermarkCandidate, orderCount: plan.batch.length, byteCount, head, tail }
+    const batchId = await closeBatch(trx, { batchId: openedId, opening, closing, leftOut: plan.leftOut.map((p) => p.orderId) })
+    log.info({ sessionId, batchId, orders: plan.batch.length, bytes: byteCount, leftOut: plan.leftOut.length }, 'batch recorded')
+    return { batchId, orderCount: plan.batch.length, byteCount, contentType: opening.contentType, head, tail }
   })
 }
 

@@ -6,6 +6,7 @@
  * companies of its own location only; anything of another location answers 404 exactly as if it did not exist.
  * Errors are JSON `{ "error": { "code", "message", "details"? } }` (src/errors.ts); a 5xx never says more than that.
  */
+import { Readable } from 'node:stream'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { Ajv, type Options as AjvOptions } from 'ajv'
 import addFormatsModule from 'ajv-formats'
@@ -16,6 +17,7 @@ import { generatePassword, hashPassword } from '../auth/onec-credentials.js'
 import type { Config } from '../config.js'
 import type { Databases } from '../db/connection.js'
 import { AppError } from '../errors.js'
+import { batchDocumentChunks } from '../export/batches.repository.js'
 import { orderDeliveryStatus, previewNextBatch, requestReexport, type OrderDeliveryStatus } from '../export/export-admin.js'
 import type { ExportDeps } from '../export/export-orders.js'
 import {
@@ -420,7 +422,8 @@ export const integrationsPlugin: FastifyPluginAsync<IntegrationsPluginOptions> =
       return reply
         .type(stored.contentType)
         .header('content-disposition', `inline; filename="batch-${batch.id}.xml"`)
-        .send(stored.document)
+        .header('content-length', String(stored.byteCount))
+        .send(Readable.from(batchDocumentChunks(db, batch.id)))
     },
   )
 

@@ -134,17 +134,20 @@ export async function findBatchOrders(db: Db, integrationId: string, batchId: nu
   }))
 }
 
-/** The bytes of the `query` answer exactly as they were sent, and their Content-Type. */
+/**
+ * The `query` answer exactly as it was sent: its Content-Type and length; the bytes are streamed by
+ * `batchDocumentChunks`.
+ */
 export async function findBatchDocument(
   db: Db,
   integrationId: string,
   batchId: number,
-): Promise<{ document: Buffer; contentType: string } | null> {
+): Promise<{ byteCount: number; contentType: string } | null> {
   const row = await db
     .selectFrom('batches')
-    .select(['document', 'content_type'])
+    .select(['byte_count', 'content_type'])
     .where('integration_id', '=', integrationId)
     .where('id', '=', batchId)
     .executeTakeFirst()
-  return row ? { document: row.document, contentType: row.content_type } : null
+  return row ? { byteCount: row.byte_count, contentType: row.content_type } : null
 }

@@ -65,7 +65,7 @@ export const settingsJsonSchema: JSONSchemaType<IntegrationSettingsInput> = {
     paymentmethod_id: { type: 'string', minLength: 1, maxLength: 50, pattern: '^[A-Za-z0-9_.-]+$', nullable: true },
     encoding: { type: 'string', enum: ['UTF-8', 'windows-1251'], nullable: true },
     bom: { type: 'boolean', nullable: true },
-    batch_size: { type: 'integer', minimum: 1, maximum: 5000, nullable: true },
+    batch_size: { type: 'integer', minimum: 1, maximum: 50000, nullable: true },
     export_from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', nullable: true },
     currency: { type: 'string', minLength: 3, maxLength: 3, nullable: true },
     timezone: { type: 'string', minLength: 1, maxLength: 64, nullable: true },

@@ -11,6 +11,7 @@ import {
   scanPendingOrders,
   type ExportDeps,
 } from '../../src/export/export-orders.js'
+import { readBatchDocument } from '../../src/export/batches.repository.js'
 import type { IntegrationSettingsInput } from '../../src/integrations/settings.schema.js'
 import type { TestDatabase } from './test-database.js'
 import { SEED_SETTINGS, type Supplier } from './factories.js'
@@ -66,7 +67,8 @@ export async function createHarness(
   }
   const query: Harness['query'] = async (sessionId, now) => {
     const result = await queryOrders(deps, { integration, sessionId, ...(now ? { now } : {}) })
-    return { batchId: result.batchId, numbers: numbersIn(result.body), body: result.body, contentType: result.contentType }
+    const body = await readBatchDocument(databases.db, result.batchId)
+    return { batchId: result.batchId, numbers: numbersIn(body), body, contentType: result.contentType }
   }
   const success: Harness['success'] = (sessionId, now) =>
     acknowledgeBatch(deps, { integration, sessionId, ...(now ? { now } : {}) })
@@ -90,7 +92,7 @@ export async function createHarness(
           watermark: null,
           wanted: Number.MAX_SAFE_INTEGER,
         })
-        return scan.pending.map((p) => p.order.number).sort()
+        return scan.pending.map((p) => p.orderNumber).sort()
       })
     },
   }
