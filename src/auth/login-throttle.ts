@@ -44,8 +44,15 @@ export interface Refusal {
   scope: Scope
 }
 
+export interface LoginCheck {
+  /** Why the attempt is refused before any password is checked; null when it may go on. */
+  refusal: Refusal | null
+  /** This login failed from this address before: a success must clear that counter (`recordLoginSuccess`). */
+  pairFailed: boolean
+}
+
 /** Whether this login from this address may try a password now. */
-export async function checkLoginAllowed(db: Kysely<ServiceDatabase>, keys: ThrottleKeys, now = new Date()): Promise<Refusal | null> {
+export async function checkLoginAllowed(db: Kysely<ServiceDatabase>, keys: ThrottleKeys, now = new Date()): Promise<LoginCheck> {
   const k = keysOf(keys)
   const rows = await db
     .selectFrom('login_failures')
@@ -59,10 +66,11 @@ export async function checkLoginAllowed(db: Kysely<ServiceDatabase>, keys: Throt
     )
     .execute()
   const byScope = new Map(rows.map((r) => [r.scope, r]))
+  const pairFailed = byScope.has('login_address')
   for (const scope of ['login_address', 'address'] as const) {
     const lockedUntil = byScope.get(scope)?.locked_until
     if (lockedUntil && lockedUntil > now) {
-      return { scope, retryAfterSeconds: Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000) }
+      return { refusal: { scope, retryAfterSeconds: Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000) }, pairFailed }
     }
   }
   const login = byScope.get('login')
@@ -75,9 +83,10 @@ export async function checkLoginAllowed(db: Kysely<ServiceDatabase>, keys: Throt
     pair &&
     pair.last_failure_at.getTime() >= windowStart
   ) {
-    return { scope: 'login', retryAfterSeconds: Math.ceil((login.first_failure_at.getTime() + THROTTLE.windowSeconds * 1000 - now.getTime()) / 1000) }
+    const retryAfterSeconds = Math.ceil((login.first_failure_at.getTime() + THROTTLE.windowSeconds * 1000 - now.getTime()) / 1000)
+    return { refusal: { scope: 'login', retryAfterSeconds }, pairFailed }
   }
-  return null
+  return { refusal: null, pairFailed }
 }
 
 /** Counts one failed attempt in every scope and sets the locks the policy calls for. */

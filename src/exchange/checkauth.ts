@@ -63,7 +63,7 @@ export async function handleCheckauth(ctx: ExchangeContext): Promise<ExchangeAns
 
   // Guessing is limited per login and address before any password is checked (src/auth/login-throttle.ts).
   const throttleKeys = { login: credentials.login.slice(0, 64), address: request.ip }
-  const refusal = await checkLoginAllowed(databases.db, throttleKeys)
+  const { refusal, pairFailed } = await checkLoginAllowed(databases.db, throttleKeys)
   if (refusal) {
     request.log.warn({ login: throttleKeys.login, scope: refusal.scope }, 'checkauth refused: too many failed logins')
     return failure(messages.tooManyFailures(refusal.retryAfterSeconds))
@@ -74,7 +74,7 @@ export async function handleCheckauth(ctx: ExchangeContext): Promise<ExchangeAns
     request.log.warn({ login: throttleKeys.login }, 'checkauth refused: wrong login or password')
     return basicChallenge(messages.credentialsWrong)
   }
-  await recordLoginSuccess(databases.db, throttleKeys)
+  if (pairFailed) await recordLoginSuccess(databases.db, throttleKeys)
   request.logFields['integrationId'] = found.integration.id
   if (!isActive(found.integration)) return failure(messages.integrationOff(found.integration.name))
 
@@ -119,7 +119,7 @@ export type SessionCheck = { ok: true; session: FoundSession } | { ok: false; an
  * - live (not revoked, not past its idle expiry), opened after the integration's last password change, and its
  *   integration enabled and not archived;
  * - Basic credentials, when sent, must be right and belong to the session's integration.
- * A usable session is extended by `sessionTtlSeconds`.
+ * A usable session is extended to `sessionTtlSeconds` from now once a twentieth of that has passed since it last was.
  */
 export async function checkSession(ctx: ExchangeContext): Promise<SessionCheck> {
   const { request, databases, config, params } = ctx
@@ -137,8 +137,8 @@ export async function checkSession(ctx: ExchangeContext): Promise<SessionCheck> 
 
   const session =
     cookieValue !== null
-      ? await findSessionByCookie(databases.db, cookieValue)
-      : await findSessionBySessid(databases.db, sessid!)
+      ? await findSessionByCookie(databases.db, cookieValue, config.sessionTtlSeconds)
+      : await findSessionBySessid(databases.db, sessid!, config.sessionTtlSeconds)
   if (!session) return refuse(cookieValue !== null ? 'unknown cookie' : 'unknown sessid')
   request.logFields['integrationId'] = session.integration.id
   request.logFields['sessionId'] = session.sessionId
@@ -153,15 +153,17 @@ export async function checkSession(ctx: ExchangeContext): Promise<SessionCheck> 
   }
   if (!isActive(session.integration)) return { ok: false, answer: failure(messages.integrationOff(session.integration.name)) }
 
+  // Checked against the session's own integration, whose login and hash came with the session.
   const credentials = parseBasicAuthorization(request.headers.authorization)
   if (credentials !== null) {
-    const found = credentials === 'malformed' ? null : await verifyCredentials(databases.db, credentials)
-    if (!found || found.integration.id !== session.integration.id) {
-      return refuse('Basic credentials wrong or of another integration', 'the login and password do not match the session')
-    }
+    const matches =
+      credentials !== 'malformed' &&
+      credentials.login === session.login &&
+      (await verifyPassword(credentials.password, session.passwordHash))
+    if (!matches) return refuse('Basic credentials wrong or of another integration', 'the login and password do not match the session')
   }
 
-  await touchSession(databases.db, session.sessionId, config.sessionTtlSeconds)
+  if (session.dueForTouch) await touchSession(databases.db, session.sessionId, config.sessionTtlSeconds)
   return { ok: true, session }
 }
 

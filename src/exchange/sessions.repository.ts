@@ -74,9 +74,20 @@ export interface FoundSession {
   live: boolean
   /** The integration's password was changed after the session was opened: the session is void. */
   credentialsRotated: boolean
+  /** The integration's login and password hash now, to check Basic credentials sent with the request. */
+  login: string
+  passwordHash: string
+  /** Less than `TOUCH_WHEN_REMAINING` of the idle lifetime is left: the session should be extended. */
+  dueForTouch: boolean
 }
 
-function sessionQuery(db: Db) {
+/**
+ * A session is extended once less than this share of its idle lifetime remains, rather than on every request: a
+ * session used within its TTL still never expires, and the requests of one exchange seconds apart write it once.
+ */
+const TOUCH_WHEN_REMAINING = 0.95
+
+function sessionQuery(db: Db, ttlSeconds: number) {
   return db
     .selectFrom('sessions')
     .innerJoin('integrations', 'integrations.id', 'sessions.integration_id')
@@ -96,17 +107,21 @@ function sessionQuery(db: Db) {
       'sessions.sessid_hash',
       'sessions.created_at as session_created_at',
       'sessions.expires_at as session_expires_at',
+      'credentials.login',
+      'credentials.password_hash',
     ])
     .select((eb) => [
       eb.and([eb('sessions.revoked_at', 'is', null), eb('sessions.expires_at', '>', sql<Date>`now()`)]).as('live'),
       eb('credentials.rotated_at', '>', eb.ref('sessions.created_at')).as('rotated'),
+      eb('sessions.expires_at', '<', sql<Date>`now() + make_interval(secs => ${ttlSeconds * TOUCH_WHEN_REMAINING})`).as('due_for_touch'),
     ])
 }
 
 type SessionQueryRow = NonNullable<Awaited<ReturnType<ReturnType<typeof sessionQuery>['executeTakeFirst']>>>
 
 function toFoundSession(row: SessionQueryRow): FoundSession {
-  const { session_id, sessid_hash, session_created_at, session_expires_at, live, rotated, ...integration } = row
+  const { session_id, sessid_hash, session_created_at, session_expires_at, live, rotated, login, password_hash, due_for_touch, ...integration } =
+    row
   return {
     sessionId: session_id,
     integration: toIntegration(integration),
@@ -115,12 +130,15 @@ function toFoundSession(row: SessionQueryRow): FoundSession {
     expiresAt: session_expires_at,
     live: Boolean(live),
     credentialsRotated: Boolean(rotated),
+    login,
+    passwordHash: password_hash,
+    dueForTouch: Boolean(due_for_touch),
   }
 }
 
-/** The session named by a cookie value (live or not; the caller decides), or null. */
-export async function findSessionByCookie(db: Db, cookieValue: string): Promise<FoundSession | null> {
-  const row = await sessionQuery(db).where('sessions.cookie_hash', '=', hashToken(cookieValue)).executeTakeFirst()
+/** The session named by a cookie value (live or not; the caller decides), or null. `ttlSeconds` sets `dueForTouch`. */
+export async function findSessionByCookie(db: Db, cookieValue: string, ttlSeconds: number): Promise<FoundSession | null> {
+  const row = await sessionQuery(db, ttlSeconds).where('sessions.cookie_hash', '=', hashToken(cookieValue)).executeTakeFirst()
   return row ? toFoundSession(row) : null
 }
 
@@ -128,8 +146,8 @@ export async function findSessionByCookie(db: Db, cookieValue: string): Promise<
  * The session named by a `sessid` alone (a request without the cookie). `sessid_hash` has no index yet: this path
  * is rare (1C always sends the cookie), and the newest session wins should two ever share a hash.
  */
-export async function findSessionBySessid(db: Db, sessid: string): Promise<FoundSession | null> {
-  const row = await sessionQuery(db)
+export async function findSessionBySessid(db: Db, sessid: string, ttlSeconds: number): Promise<FoundSession | null> {
+  const row = await sessionQuery(db, ttlSeconds)
     .where('sessions.sessid_hash', '=', hashToken(sessid))
     .orderBy('sessions.created_at', 'desc')
     .limit(1)

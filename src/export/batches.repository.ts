@@ -20,17 +20,19 @@ export interface ExportState {
  * never interleave, whichever replica serves them.
  */
 export async function lockExportState(trx: Trx, integrationId: string): Promise<ExportState> {
-  await trx
-    .insertInto('export_state')
-    .values({ integration_id: integrationId, watermark: null, last_query_at: null, last_success_at: null })
-    .onConflict((oc) => oc.column('integration_id').doNothing())
-    .execute()
-  const row = await trx
-    .selectFrom('export_state')
-    .selectAll()
-    .where('integration_id', '=', integrationId)
-    .forUpdate()
-    .executeTakeFirstOrThrow()
+  const lockRow = () =>
+    trx.selectFrom('export_state').selectAll().where('integration_id', '=', integrationId).forUpdate().executeTakeFirst()
+  // One statement on every exchange but an integration's first; two replicas creating the row at once both end here.
+  let row = await lockRow()
+  if (!row) {
+    await trx
+      .insertInto('export_state')
+      .values({ integration_id: integrationId, watermark: null, last_query_at: null, last_success_at: null })
+      .onConflict((oc) => oc.column('integration_id').doNothing())
+      .execute()
+    row = await lockRow()
+    if (!row) throw new Error(`export state of integration ${integrationId} could not be created`)
+  }
   return {
     integrationId: row.integration_id,
     watermark: row.watermark,

@@ -117,6 +117,16 @@ t.test('using a session extends its idle expiry', async (t) => {
   t.ok(row.expires_at.getTime() - Date.now() > 30 * 60 * 1000, 'expiry moved a full TTL ahead')
 })
 
+t.test('requests soon after the last extension do not write the session again', async (t) => {
+  const s = await openSession()
+  const hash = hashOf(s.cookieValue)
+  const read = () =>
+    databases.db.selectFrom('sessions').select(['expires_at', 'last_seen_at']).where('cookie_hash', '=', hash).executeTakeFirstOrThrow()
+  const opened = await read()
+  for (let i = 0; i < 3; i++) t.match((await init('', { cookie: s.cookie })).body, INIT)
+  t.same(await read(), opened, "an exchange's requests seconds apart leave the session row as checkauth wrote it")
+})
+
 t.test('a session opened before the password was rotated is refused and revoked; a new checkauth works', async (t) => {
   const rotated = await newIntegration('Сменили пароль')
   const s = await openSession(rotated)
