@@ -21,7 +21,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { checkCampaign, type CheckResult } from './faults/checker.js'
 import { createDatabase, dropDatabase, HARNESS_APP, openHarnessDatabases, preparePlatform, withApplicationName } from './faults/database.js'
-import { expectationsOf, orderCompanies, resolveAcknowledgements } from './faults/expectations.js'
+import { expectationsOf, explainLoss, orderCompanies, resolveAcknowledgements } from './faults/expectations.js'
 import { FaultLog, Injector } from './faults/injector.js'
 import { OneCFleet } from './faults/onec.js'
 import { parseFaultArgs, UsageError, USAGE, type FaultOptions } from './faults/options.js'
@@ -107,6 +107,7 @@ async function campaign(options: FaultOptions, services: ServiceProcess[], datab
   log('checking')
   const databases = await openHarnessDatabases(database.url)
   let result: CheckResult
+  const explanations = new Map<string, string[]>()
   try {
     await resolveAcknowledgements(databases, fleet.toResolve)
     const companies = await orderCompanies(databases)
@@ -117,6 +118,9 @@ async function campaign(options: FaultOptions, services: ServiceProcess[], datab
       exchanges: fleet.records,
       beyondLagOrders: writers.stats.beyondLagOrders,
     })
+    for (const lost of result.lost.slice(0, 10)) {
+      explanations.set(lost.orderId + lost.integrationId, await explainLoss(databases, lost, fleet.records))
+    }
   } finally {
     await databases.close()
   }
@@ -124,7 +128,7 @@ async function campaign(options: FaultOptions, services: ServiceProcess[], datab
   const minimum = platform.integrations.length * 5
   if (fleet.stats.complete < minimum) problems.push(`only ${fleet.stats.complete} complete exchanges during the workload (at least ${minimum} needed)`)
   if (fleet.stats.unreadable > 0) problems.push(`${fleet.stats.unreadable} answers whose documents could not be read one by one`)
-  const report = { options, platform, writers: writers.stats, fleet: fleet.stats, faults, result, problems, services }
+  const report = { options, platform, writers: writers.stats, fleet: fleet.stats, faults, result, problems, services, explanations }
   console.log(renderReport(report))
   return verdict(report)
 }

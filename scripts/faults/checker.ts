@@ -39,6 +39,8 @@ export interface ExchangeRecord {
   successAnsweredAt: number | null
   /** For `no-answer`: whether the service recorded the batch of this session as acknowledged (null: unknown). */
   ackResolvedByService?: boolean | null
+  /** sha256 of the session cookie (as the service stores it), to find the exchange in the journal. */
+  sessionHash?: string
 }
 
 export interface ExpectedOrder {
@@ -69,7 +71,10 @@ export interface CheckInput {
 
 export interface LostOrder {
   integration: string
+  integrationId: string
   orderId: string
+  /** The fingerprint of the final document. */
+  fingerprint: string
   number: string
   /** What 1C holds of the order: 'nothing', or 'an older document'. */
   holds: 'nothing' | 'an older document'
@@ -162,7 +167,9 @@ export function checkCampaign(input: CheckInput): CheckResult {
       if (!held?.has(order.fingerprint)) {
         result.lost.push({
           integration: integration.label,
+          integrationId: integration.integrationId,
           orderId: order.orderId,
+          fingerprint: order.fingerprint,
           number: order.number,
           holds: held ? 'an older document' : 'nothing',
           beyondLag: beyondLag.has(order.orderId),

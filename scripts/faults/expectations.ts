@@ -11,7 +11,7 @@ import { OrderNotExportableError, renderOrderDocument, toDocumentModel } from '.
 import { qualifies } from '../../src/export/payment-rules.js'
 import { findIntegration } from '../../src/integrations/integrations.repository.js'
 import { loadOrders } from '../../src/olvery/orders.source.js'
-import type { ExpectedOrder, IntegrationExpectation } from './checker.js'
+import type { ExchangeRecord, ExpectedOrder, IntegrationExpectation } from './checker.js'
 import type { IntegrationUnderTest } from './database.js'
 
 export async function orderCompanies(databases: Databases): Promise<Map<string, string>> {
@@ -69,4 +69,45 @@ export async function resolveAcknowledgements(
       .executeTakeFirst()
     item.record.ackResolvedByService = row ? row.acknowledged_at !== null : false
   }
+}
+
+/**
+ * For a lost order, what the journal says of its final document: every batch that carried it, whether the service
+ * recorded it as acknowledged, and what the 1C client of that session saw. Printed under the report.
+ */
+export async function explainLoss(
+  databases: Databases,
+  lost: { orderId: string; integrationId: string; fingerprint: string | null },
+  records: readonly ExchangeRecord[],
+): Promise<string[]> {
+  const rows = await databases.db
+    .selectFrom('batch_items')
+    .innerJoin('batches', 'batches.id', 'batch_items.batch_id')
+    .innerJoin('sessions', 'sessions.id', 'batches.session_id')
+    .select(['batches.id', 'batches.acknowledged_at', 'batches.query_started_at', 'batch_items.fingerprint', 'sessions.cookie_hash'])
+    .where('batch_items.order_id', '=', lost.orderId)
+    .where('batches.integration_id', '=', lost.integrationId)
+    .orderBy('batches.id')
+    .execute()
+  const state = await databases.db
+    .selectFrom('order_state')
+    .selectAll()
+    .where('order_id', '=', lost.orderId)
+    .where('integration_id', '=', lost.integrationId)
+    .executeTakeFirst()
+  const lines = rows.map((row) => {
+    const record = records.find((r) => r.sessionHash === row.cookie_hash)
+    const client = record
+      ? `client: query ${record.queryComplete ? 'read whole' : 'not read'}, success ${record.success}`
+      : 'client: no record of the session'
+    const current = row.fingerprint === lost.fingerprint ? 'the final document' : 'an older document'
+    return `batch ${row.id} at ${row.query_started_at.toISOString()} sent ${current}, ${row.acknowledged_at ? 'acknowledged' : 'not acknowledged'}; ${client}`
+  })
+  if (state) {
+    lines.push(
+      `order_state: acked ${state.acked_fingerprint === lost.fingerprint ? 'the final document' : state.acked_fingerprint ? 'an older document' : 'nothing'} ` +
+        `(batch ${state.acked_batch_id ?? '-'}), last sent ${state.last_sent_fingerprint === lost.fingerprint ? 'the final document' : 'an older document'} (batch ${state.last_sent_batch_id ?? '-'})`,
+    )
+  } else lines.push('order_state: none')
+  return lines
 }

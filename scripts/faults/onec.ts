@@ -153,9 +153,17 @@ export class OneCFleet {
     const profile: OneCProfile = clean ? 'ut11' : random.chance(0.3) ? 'unf' : 'ut11'
     const useSessionId = random.chance(0.5)
     let turn = random.int(0, this.services.length - 1)
-    const next = () => this.services[turn++ % this.services.length]!
+    // Alternating, as a load balancer without affinity would; one that knows a process is down skips it.
+    const next = () => {
+      for (let i = 0; i < this.services.length; i++) {
+        const service = this.services[turn++ % this.services.length]!
+        if (service.up) return service
+      }
+      return this.services[turn++ % this.services.length]!
+    }
     const clients = new Map<ServiceProcess, OneCClient>()
     let session: NonNullable<OneCClient['session']> | null = null
+    let sessionHash = ''
     const on = (service: ServiceProcess) => {
       let client = clients.get(service)
       if (!client) clients.set(service, (client = this.clientFor(integration, service, profile, useSessionId)))
@@ -175,6 +183,7 @@ export class OneCFleet {
         return null
       }
       session = { cookieName: auth.cookieName!, cookieValue: auth.cookieValue!, line4: auth.line4! }
+      sessionHash = createHash('sha256').update(session.cookieValue, 'utf8').digest('hex')
       if (profile === 'unf' && !(await on(next()).init('download')).ok) {
         abort('init failed')
         return null
@@ -194,6 +203,7 @@ export class OneCFleet {
       documents: [],
       success: 'not-sent',
       successAnsweredAt: null,
+      sessionHash,
     }
     this.records.push(record)
     if (behaviour === 'drop mid-query') {

@@ -17,6 +17,8 @@ export interface CampaignReport {
   /** Reasons the run could not check. */
   problems: string[]
   services: readonly ServiceProcess[]
+  /** What the journal says of the first lost orders, by order id + integration id. */
+  explanations: ReadonlyMap<string, string[]>
 }
 
 const SHOWN = 10
@@ -95,6 +97,7 @@ export function renderReport(report: CampaignReport): string {
     out.push('', 'Lost (first ones):')
     for (const l of result.lost.slice(0, SHOWN)) {
       out.push(`  ${l.integration} ${l.number} (${l.orderId}): 1C holds ${l.holds}${l.beyondLag ? '; written by a transaction longer than the lag' : ''}`)
+      for (const line of report.explanations.get(l.orderId + l.integrationId) ?? []) out.push(`      ${line}`)
     }
   }
   if (result.duplicates.length) {
