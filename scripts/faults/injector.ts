@@ -42,14 +42,20 @@ export class Injector {
     private readonly options: { killSpacingMs: number; killChance: number; terminateChance: number },
   ) {}
 
-  private mayKill(): boolean {
-    return (
+  /** Kills go round the points of an exchange, so that a short run covers each of them. */
+  private nextKillPoint = 0
+  private static readonly KILL_POINTS: readonly ExchangePoint[] = ['before query', 'during query', 'after query', 'during success']
+
+  private mayKill(point: ExchangePoint): boolean {
+    const ok =
+      Injector.KILL_POINTS[this.nextKillPoint % Injector.KILL_POINTS.length] === point &&
       this.enabled &&
       this.services.every((s) => s.up) &&
       Date.now() - this.lastKill > this.options.killSpacingMs &&
       Date.now() - Math.max(...this.services.map((s) => s.readyAt)) > this.options.killSpacingMs &&
       this.random.chance(this.options.killChance)
-    )
+    if (ok) this.nextKillPoint++
+    return ok
   }
 
   private async killAndRestart(service: ServiceProcess, kind: string): Promise<void> {
@@ -89,10 +95,10 @@ export class Injector {
    */
   async at(point: ExchangePoint, service: ServiceProcess): Promise<void> {
     if (point === 'before query' || point === 'after query') {
-      if (this.mayKill()) await this.killAndRestart(service, point)
+      if (this.mayKill(point)) await this.killAndRestart(service, point)
       return
     }
-    if (this.mayKill()) {
+    if (this.mayKill(point)) {
       const delay = this.random.int(0, point === 'during query' ? 60 : 15)
       this.lastKill = Date.now()
       void sleep(delay).then(() => this.killAndRestart(service, point))

@@ -148,7 +148,7 @@ export class OneCFleet {
           'repeat success': 12,
           'drop mid-query': 14,
           // Early in the run, so that a run of a minute or more sees the parked sessions expire.
-          'park session': Date.now() - this.startedAt < 10_000 ? 20 : 2,
+          'park session': Date.now() - this.startedAt < 5_000 ? 30 : 2,
         })
     const profile: OneCProfile = clean ? 'ut11' : random.chance(0.3) ? 'unf' : 'ut11'
     const useSessionId = random.chance(0.5)
@@ -350,6 +350,12 @@ export class OneCFleet {
 
   /** Writes stopped: every expired parked session is tried, then exchanges run until a query sends nothing. */
   async finalExchanges(integration: IntegrationUnderTest, random: Random, maxRounds = 200): Promise<{ ok: boolean; rounds: number; problem?: string }> {
+    // A session parked early in a run of about a minute expires a few seconds from now: worth the wait.
+    const expiries = this.parked
+      .filter((p) => p.record.integrationId === integration.id)
+      .map((p) => p.parkedAt + (this.sessionTtlSeconds + 2) * 1000 - Date.now())
+    const soonest = Math.min(...expiries)
+    if (soonest > 0 && soonest < 25_000) await sleep(soonest + 100)
     await this.reuseExpired(integration, random, true)
     let failures = 0
     for (let round = 1; round <= maxRounds; round++) {
