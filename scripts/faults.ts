@@ -162,6 +162,12 @@ async function main(): Promise<void> {
     log('interrupted: stopping the services and dropping the database')
     void cleanUp().finally(() => process.exit(130))
   })
+  // Bounded whatever hangs: the workload, then at most ten minutes for set-up, restarts, final exchanges and checks.
+  const watchdog = setTimeout(() => {
+    log('the campaign overran its time bound: stopping')
+    void cleanUp().finally(() => process.exit(1))
+  }, (options.seconds + 600) * 1000)
+  watchdog.unref()
   try {
     database = await createDatabase(options.adminUrl)
     process.exitCode = await campaign(options, services, database)
