@@ -126,6 +126,14 @@ function createPool(connectionString: string, options: ConnectionOptions): pg.Po
   // An idle client whose backend was terminated emits 'error' on the pool; without a listener it would crash the
   // process. The pool discards the client and the next query opens a new connection.
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle database connection lost'))
+  // A client checked out of the pool has no such listener (pg-pool removes it on checkout), so a backend terminated
+  // while a transaction holds its client between two statements (pg_terminate_backend, a failover, a restart of
+  // PostgreSQL) emitted 'error' with nobody listening and killed the whole process. With this listener the error is
+  // logged, the next statement on that client fails (the request answers a failure and its transaction is gone), and
+  // the pool discards the client on release because it is no longer queryable.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.logger?.warn({ err: error }, 'database connection lost while in use'))
+  })
   return pool
 }
 
