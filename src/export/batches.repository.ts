@@ -116,6 +116,22 @@ export function blankOrderState(integrationId: string, orderId: string, orderNum
   }
 }
 
+/**
+ * Marks orders whose current document is the acknowledged one as settled again (last sent = acknowledged), so they
+ * stop being candidates of every scan. They got unsettled by a send that was never acknowledged, or by an
+ * acknowledgement that had to recreate their state.
+ */
+export async function settleOrderStates(trx: Trx, integrationId: string, orderIds: readonly string[]): Promise<void> {
+  if (orderIds.length === 0) return
+  await trx
+    .updateTable('order_state')
+    .set((eb) => ({ last_sent_fingerprint: eb.ref('acked_fingerprint'), unacked_serves: 0 }))
+    .where('integration_id', '=', integrationId)
+    .where('order_id', '=', (eb) => eb.fn.any(eb.val([...orderIds])))
+    .where('acked_fingerprint', 'is not', null)
+    .execute()
+}
+
 /** Forgets orders that were sent but never acknowledged and have since left the scope (never tracked). */
 export async function forgetOrderStates(trx: Trx, integrationId: string, orderIds: readonly string[]): Promise<void> {
   if (orderIds.length === 0) return
@@ -390,6 +406,11 @@ export async function readBatchDocument(db: Kysely<ServiceDatabase>, batchId: nu
  * Rule 2: the acknowledged fingerprint of every order of the batch becomes the one that was sent, unless a later
  * batch was acknowledged for it already (two exchanges of one 1C base may confirm out of order). The watermark moves
  * forward only (rule 4).
+ *
+ * An order's state may be gone by now: another exchange that ran between this batch's query and its success found the
+ * order out of scope and forgot it (`forgetOrderStates`). 1C holds it all the same, so the state is created again,
+ * with no last-sent fingerprint: that makes it unsettled, and the next scan looks at it whatever the watermark says
+ * (the change that took it out of scope must reach 1C too).
  */
 export async function acknowledgeBatchItems(
   trx: Trx,
@@ -398,17 +419,18 @@ export async function acknowledgeBatchItems(
   const { integrationId, batch, now } = params
   await trx.updateTable('batches').set({ acknowledged_at: now }).where('id', '=', batch.id).execute()
   await sql`
-    update commerceml.order_state s
-       set acked_fingerprint = bi.fingerprint,
-           acked_batch_id = bi.batch_id,
-           acked_at = ${now},
-           unacked_serves = 0,
-           isolated_at = null
+    insert into commerceml.order_state as s
+           (integration_id, order_id, order_number, acked_fingerprint, acked_batch_id, acked_at, unacked_serves)
+    select ${integrationId}, bi.order_id, bi.order_number, bi.fingerprint, bi.batch_id, ${now}, 0
       from commerceml.batch_items bi
      where bi.batch_id = ${batch.id}
-       and s.integration_id = ${integrationId}
-       and s.order_id = bi.order_id
-       and (s.acked_batch_id is null or s.acked_batch_id < bi.batch_id)`.execute(trx)
+    on conflict (integration_id, order_id) do update
+       set acked_fingerprint = excluded.acked_fingerprint,
+           acked_batch_id = excluded.acked_batch_id,
+           acked_at = excluded.acked_at,
+           unacked_serves = 0,
+           isolated_at = null
+     where s.acked_batch_id is null or s.acked_batch_id < excluded.acked_batch_id`.execute(trx)
   await trx
     .updateTable('export_state')
     .set((eb) => ({

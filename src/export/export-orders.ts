@@ -25,6 +25,7 @@ import {
   markIsolated,
   openBatch,
   recordOrderError,
+  settleOrderStates,
   type ExportState,
   type OrderState,
 } from './batches.repository.js'
@@ -102,6 +103,8 @@ export interface PendingScan {
   notExportable: NotExportable[]
   /** Sent but never acknowledged, and out of scope now (never tracked): their state can be forgotten. */
   leftScope: string[]
+  /** Unsettled, yet their document is the acknowledged one: they can be settled (`settleOrderStates`). */
+  settled: string[]
 }
 
 /**
@@ -130,7 +133,7 @@ export async function scanPendingOrders(
     changedSince: watermark,
     alsoIds: unsettled,
   })
-  const scan: PendingScan = { pending: [], notExportable: [], leftScope: [] }
+  const scan: PendingScan = { pending: [], notExportable: [], leftScope: [], settled: [] }
   let normal = 0
   for (let start = 0; start < candidates.length && normal < wanted; start += CHUNK) {
     const ids = candidates.slice(start, start + CHUNK).map((c) => c.id)
@@ -157,7 +160,10 @@ export async function scanPendingOrders(
         continue
       }
       const fingerprint = fingerprintOf(fragment)
-      if (fingerprint === state?.ackedFingerprint) continue
+      if (fingerprint === state?.ackedFingerprint) {
+        if (state.lastSentFingerprint !== fingerprint) scan.settled.push(order.id)
+        continue
+      }
       const pending: PendingOrder = { orderId: order.id, orderNumber: order.number, changedAt: order.changedAt, fingerprint, state }
       scan.pending.push(pending)
       rendered.push({ pending, fragment })
@@ -300,6 +306,7 @@ export async function queryOrders(
       })
     }
     await forgetOrderStates(trx, integration.id, scan.leftScope)
+    await settleOrderStates(trx, integration.id, scan.settled)
 
     const plan = planBatch(scan.pending, batchSize, { isolatedAlone })
     if (plan.suspects.length > 0) {
