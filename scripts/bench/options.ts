@@ -32,8 +32,7 @@ export const FULL: Scale = {
   largeTotalOrders: 1_000_000,
   pollsPerRun: 50,
   warmupPolls: 5,
-  // 5,000 beside the three sizes: the largest batch_size the settings allowed when this was written.
-  exportSizes: [1_000, 5_000, 10_000, 50_000],
+  exportSizes: [1_000, 10_000, 50_000],
   profileSize: 10_000,
   clients: 200,
   durationSeconds: 30,

@@ -31,5 +31,5 @@ export async function handleQuery(ctx: SessionContext): Promise<ExchangeAnswer> 
     return failure(messages.queryFailed)
   }
   const chunks = batchDocumentChunks(databases.db, result.batchId, result)
-  return documentAnswer(Readable.from(chunks), result.byteCount, result.contentType)
+  return documentAnswer(Readable.from(chunks, { objectMode: false }), result.byteCount, result.contentType)
 }

@@ -423,7 +423,7 @@ export const integrationsPlugin: FastifyPluginAsync<IntegrationsPluginOptions> =
         .type(stored.contentType)
         .header('content-disposition', `inline; filename="batch-${batch.id}.xml"`)
         .header('content-length', String(stored.byteCount))
-        .send(Readable.from(batchDocumentChunks(db, batch.id)))
+        .send(Readable.from(batchDocumentChunks(db, batch.id), { objectMode: false }))
     },
   )
 
