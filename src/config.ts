@@ -28,6 +28,11 @@ export interface Config {
   exportSafetyLagSeconds: number
   /** `file_limit` advertised by `init` and the body limit of `mode=file` (PROTOCOL.md §3.2). */
   fileLimitBytes: number
+  /**
+   * How long `mode=import` works on an uploaded file before answering `progress` (the import goes on in the
+   * background and 1C polls again, PROTOCOL.md §3.6); 0 answers `progress` at once.
+   */
+  importWaitMs: number
   /** The service's own exchange path; `/bitrix/admin/1c_exchange.php` is always served too (PROTOCOL.md §2). */
   exchangePath: string
   /** Public base URL used only in the start-up hints, e.g. `https://1c.example.ru`. */
@@ -69,6 +74,7 @@ export const ENV_VARIABLES = [
   'SESSION_TTL_SECONDS',
   'EXPORT_SAFETY_LAG_SECONDS',
   'FILE_LIMIT_BYTES',
+  'IMPORT_WAIT_MS',
   'EXCHANGE_PATH',
   'PUBLIC_URL',
   'TRUST_PROXY',
@@ -94,6 +100,7 @@ type RawEnv = {
   SESSION_TTL_SECONDS: number
   EXPORT_SAFETY_LAG_SECONDS: number
   FILE_LIMIT_BYTES: number
+  IMPORT_WAIT_MS: number
   EXCHANGE_PATH: string
   PUBLIC_URL?: string | null
   TRUST_PROXY?: string | null
@@ -125,6 +132,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
     SESSION_TTL_SECONDS: { type: 'integer', minimum: 60, maximum: 7 * 24 * 3600, default: 3 * 3600 },
     EXPORT_SAFETY_LAG_SECONDS: { type: 'integer', minimum: 0, maximum: 7 * 24 * 3600, default: 600 },
     FILE_LIMIT_BYTES: { type: 'integer', minimum: 1024, maximum: 100 * 1024 * 1024, default: 1024 * 1024 },
+    IMPORT_WAIT_MS: { type: 'integer', minimum: 0, maximum: 60_000, default: 5000 },
     EXCHANGE_PATH: { type: 'string', pattern: '^/[A-Za-z0-9._/-]*$', default: '/1c_exchange' },
     PUBLIC_URL: { type: 'string', nullable: true, pattern: '^https?://', default: null },
     TRUST_PROXY: { type: 'string', nullable: true, pattern: '^(true|false|[0-9A-Fa-f.:/]+(\\s*,\\s*[0-9A-Fa-f.:/]+)*)$', default: null },
@@ -143,6 +151,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
     'SESSION_TTL_SECONDS',
     'EXPORT_SAFETY_LAG_SECONDS',
     'FILE_LIMIT_BYTES',
+    'IMPORT_WAIT_MS',
     'EXCHANGE_PATH',
     'ADMIN_JWT_MAX_SKEW_SECONDS',
   ],
@@ -268,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     sessionTtlSeconds: raw.SESSION_TTL_SECONDS,
     exportSafetyLagSeconds: raw.EXPORT_SAFETY_LAG_SECONDS,
     fileLimitBytes: raw.FILE_LIMIT_BYTES,
+    importWaitMs: raw.IMPORT_WAIT_MS,
     exchangePath: raw.EXCHANGE_PATH.replace(/\/+$/, '') || '/1c_exchange',
     publicUrl: raw.PUBLIC_URL ?? null,
     trustProxy: parseTrustProxy(raw.TRUST_PROXY ?? null),

@@ -116,6 +116,63 @@ export interface UploadChunksTable {
   data: Buffer
 }
 
+export type UploadImportStatus = 'running' | 'done' | 'failed'
+
+export interface UploadImportsTable {
+  upload_id: string
+  status: UploadImportStatus
+  lease_owner: string | null
+  lease_until: Timestamp | null
+  attempts: Generated<number>
+  bytes_read: Generated<number>
+  documents: Generated<number>
+  matched: Generated<number>
+  unmatched: Generated<number>
+  errors: Generated<number>
+  error: string | null
+  started_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+  finished_at: Timestamp | null
+}
+
+/** 1C's facts about an order, as columns of both upload_documents and order_reports. */
+export interface OrderFactColumns {
+  onec_id: string | null
+  onec_number: string | null
+  number_1c: string | null
+  date_1c: string | null
+  posted: boolean | null
+  deletion_mark: boolean | null
+  cancelled: boolean | null
+  payment_number_1c: string | null
+  payment_date_1c: string | null
+  shipment_number_1c: string | null
+  shipment_date_1c: string | null
+  requisites: Json
+  content_hash: string
+}
+
+export type UploadDocumentStatus = 'matched' | 'unmatched' | 'error'
+
+export interface UploadDocumentsTable extends OrderFactColumns {
+  upload_id: string
+  doc_index: number
+  integration_id: string
+  status: UploadDocumentStatus
+  order_id: string | null
+  matched_by: 'id' | 'number' | null
+  reason: string | null
+}
+
+export interface OrderReportsTable extends OrderFactColumns {
+  integration_id: string
+  order_id: string
+  reported_at: Timestamp
+  upload_id: string | null
+  doc_index: number
+  applied_at: DefaultTimestamp
+}
+
 export interface LoginFailuresTable {
   scope: 'address' | 'login_address' | 'login'
   key_hash: string
@@ -143,6 +200,9 @@ export interface ServiceDatabase {
   order_state: OrderStateTable
   uploads: UploadsTable
   upload_chunks: UploadChunksTable
+  upload_imports: UploadImportsTable
+  upload_documents: UploadDocumentsTable
+  order_reports: OrderReportsTable
   login_failures: LoginFailuresTable
   schema_migrations: SchemaMigrationsTable
 }

@@ -10,8 +10,10 @@
  *   challenge of checkauth.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { Databases } from '../db/connection.js'
+import { UploadImporter } from '../import/upload-importer.js'
 import { checkSession, handleCheckauth } from './checkauth.js'
 import { handleFile } from './file.js'
 import { handleImport } from './import.js'
@@ -37,6 +39,8 @@ export interface ExchangeContext {
   config: Readonly<Config>
   databases: Databases
   params: ExchangeParams
+  /** Imports uploads (mode=import); one per app, stopped when the app closes. */
+  importer: UploadImporter
 }
 
 export interface SessionContext extends ExchangeContext {
@@ -122,6 +126,10 @@ async function dispatch(ctx: ExchangeContext): Promise<ExchangeAnswer> {
 }
 
 export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (app, { config, databases }) => {
+  const importer = new UploadImporter({ databases, logger: app.log as unknown as Logger, waitMs: config.importWaitMs })
+  // Imports running in the background stop at their next step and give their leases up before the databases close.
+  app.addHook('onClose', () => importer.close())
+
   // Raw bytes for every body, whatever the Content-Type says, and with none at all (PROTOCOL.md §2, §8). The header is
   // set aside before Fastify reads it, because a value it cannot parse is refused with 415 before any parser runs;
   // it is only logged. The catch-all parser then takes every body, up to file_limit.
@@ -161,7 +169,7 @@ export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (
     logRequestParams(request, params)
     let answer: ExchangeAnswer
     try {
-      answer = await dispatch({ request, config, databases, params })
+      answer = await dispatch({ request, config, databases, params, importer })
     } catch (error) {
       // The database down, a bug: 1C gets a failure it can show, the details stay in the log.
       request.log.error({ err: error }, 'exchange request failed')

@@ -1,30 +1,42 @@
 /**
- * `mode=import` (PROTOCOL.md §3.6, §8): the file of this session is complete. For now it is only stored: its size and
- * sha256 over the chunks in order are recorded and the upload becomes 'stored' (parsing the CommerceML comes with a
- * later issue, and will answer `progress` while it runs). A repeated import of the same file answers success again.
+ * `mode=import` (PROTOCOL.md §3.6, §8): the file of this session is complete. Its size and sha256 over the chunks in
+ * order are recorded (the upload becomes 'stored'), then it is imported (src/import/): `progress\n…` while that runs,
+ * 1C polling again; `success\n` once every document was read and recorded, whatever it matched (per-order problems are
+ * recorded, never answered with failure, or 1C would re-send the portion for ever); `failure\n…` only when the file is
+ * not CommerceML or cannot be processed, and 1C then keeps the orders registered and sends them again. A repeated
+ * import of an imported file answers success again and changes nothing.
  */
 import type { SessionContext } from './exchange.plugin.js'
 import { uploadFilename } from './file.js'
-import { failure, messages, success, type ExchangeAnswer } from './replies.js'
+import { failure, messages, progress, success, type ExchangeAnswer } from './replies.js'
 import { storeUpload } from './sessions.repository.js'
 
 export async function handleImport(ctx: SessionContext): Promise<ExchangeAnswer> {
-  const { request, params, databases, session } = ctx
+  const { request, params, databases, session, importer } = ctx
   const name = uploadFilename(params.get('filename'))
   if (!name.ok) return name.answer
   request.logFields['filename'] = name.filename
 
-  const result = await storeUpload(databases.db, { sessionId: session.sessionId, filename: name.filename })
-  switch (result.kind) {
+  const stored = await storeUpload(databases.db, { sessionId: session.sessionId, filename: name.filename })
+  if (stored.kind === 'unknown') return failure(messages.importUnknown(name.filename))
+  request.logFields['uploadId'] = stored.uploadId
+  if (stored.kind === 'stored') {
+    request.logFields['bytes'] = stored.byteCount
+    request.logFields['chunks'] = stored.chunkCount
+    request.logFields['sha256'] = stored.sha256
+  }
+
+  const answer = await importer.poll({ uploadId: stored.uploadId, companyId: session.integration.companyId })
+  switch (answer.kind) {
     case 'unknown':
       return failure(messages.importUnknown(name.filename))
-    case 'failed':
-      return failure(messages.importFailed(name.filename))
-    case 'stored':
-      request.logFields['bytes'] = result.byteCount
-      request.logFields['chunks'] = result.chunkCount
-      request.logFields['sha256'] = result.sha256
-      if (result.already) request.logFields['alreadyStored'] = true
+    case 'failure':
+      return failure(messages.importRefused(name.filename, answer.error))
+    case 'progress':
+      if (answer.progress) request.logFields['bytesRead'] = answer.progress.bytesRead
+      return progress(messages.importProgress(name.filename, answer.progress))
+    case 'success':
+      Object.assign(request.logFields, answer.counts)
       return success()
   }
 }

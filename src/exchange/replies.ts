@@ -165,7 +165,12 @@ export const messages = {
   fileAlreadyImported: (filename: string) =>
     `File ${filename} was already imported in this exchange session; run checkauth again to send it anew.`,
   importUnknown: (filename: string) => `File ${filename} was not received in this exchange session; send it with mode=file first.`,
-  importFailed: (filename: string) => `File ${filename} could not be processed; the details are in the service log.`,
+  /** The file is stored but cannot be imported (not CommerceML, or a storage error); the reason is the importer's. */
+  importRefused: (filename: string, reason: string) => `File ${filename} was not imported: ${reason}`,
+  importProgress: (filename: string, done: { bytesRead: number; byteCount: number; documents: number } | null) =>
+    done && done.byteCount > 0
+      ? `File ${filename}: ${Math.min(99, Math.floor((100 * done.bytesRead) / done.byteCount))}% read, ${done.documents} documents so far.`
+      : `File ${filename} is being imported.`,
   uploadFailed: 'The file chunk could not be stored; send it again. The details are in the service log.',
   badRequest: 'The request could not be read (bad headers or body); send it again.',
   internal: 'Internal error of the exchange service; try again later. The details are in the service log.',

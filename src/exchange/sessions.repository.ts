@@ -257,7 +257,8 @@ const HASH_PAGE = 8
 
 /**
  * Completes an upload at `import`: hashes its chunks in order, records the size and sha256, and marks it 'stored'
- * (parsing comes later). A file already stored or imported is reported as such and left alone.
+ * (src/import/ then parses it and marks it 'imported' or 'failed'). A file already stored, imported or failed is
+ * reported as such and left alone.
  */
 export async function storeUpload(
   db: Kysely<ServiceDatabase>,

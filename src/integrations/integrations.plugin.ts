@@ -1,6 +1,7 @@
 /**
  * The admin REST API under `/api/v1` (openapi.yaml describes every route): integrations and their 1C credentials,
- * the exchange journal, one order's delivery status, the preview of the next `query`, and re-export.
+ * the exchange journal, the files 1C uploaded, one order's delivery status (with what 1C reported about it), the
+ * preview of the next `query`, and re-export.
  *
  * Every route needs an admin token (src/auth/admin-auth.ts). A location administrator sees the integrations and
  * companies of its own location only; anything of another location answers 404 exactly as if it did not exist.
@@ -20,6 +21,7 @@ import { AppError } from '../errors.js'
 import { batchDocumentChunks } from '../export/batches.repository.js'
 import { orderDeliveryStatus, previewNextBatch, requestReexport, type OrderDeliveryStatus } from '../export/export-admin.js'
 import type { ExportDeps } from '../export/export-orders.js'
+import { findOrderReport, listUploads, type OrderReport, type UploadSummary } from '../import/imports.repository.js'
 import {
   findCompany,
   findCompanyOrderIds,
@@ -127,9 +129,29 @@ function batchJson(batch: JournalBatch) {
   }
 }
 
-function orderStatusJson(status: OrderDeliveryStatus) {
+function uploadJson(upload: UploadSummary) {
+  return {
+    id: upload.id,
+    sessionId: upload.sessionId,
+    filename: upload.filename,
+    receivedAt: upload.receivedAt.toISOString(),
+    byteCount: upload.byteCount,
+    chunkCount: upload.chunkCount,
+    sha256: upload.sha256,
+    state: upload.state,
+    importStartedAt: iso(upload.importStartedAt),
+    importFinishedAt: iso(upload.importFinishedAt),
+    attempts: upload.attempts,
+    outcome: upload.counts,
+    error: upload.error,
+    problems: upload.problems,
+  }
+}
+
+function orderStatusJson(status: OrderDeliveryStatus, report: OrderReport | null) {
   return {
     ...status,
+    reportedBy1C: report ? { ...report, reportedAt: report.reportedAt.toISOString() } : null,
     payments: status.payments.map((p) => ({ ...p, paidAt: iso(p.paidAt) })),
     lastSent: status.lastSent ? { ...status.lastSent, at: iso(status.lastSent.at) } : null,
     lastAcknowledged: status.lastAcknowledged ? { ...status.lastAcknowledged, at: iso(status.lastAcknowledged.at) } : null,
@@ -427,6 +449,22 @@ export const integrationsPlugin: FastifyPluginAsync<IntegrationsPluginOptions> =
     },
   )
 
+  // --- uploads from 1C (PROTOCOL.md §8) ---------------------------------------------------------------------------
+
+  app.get<{ Params: schemas.IntegrationParams; Querystring: { limit: number; cursor?: string } }>(
+    '/integrations/:id/uploads',
+    {
+      schema: { params: schemas.integrationParams, querystring: schemas.uploadsQuery, response: { 200: schemas.uploadPageResponse } },
+    },
+    async (request) => {
+      const { integration } = await scopedRecord(request, request.params.id)
+      const { limit, cursor } = request.query
+      const page = await listUploads(db, integration.id, { limit, after: cursor ?? null })
+      const last = page.uploads[page.uploads.length - 1]
+      return { uploads: page.uploads.map(uploadJson), nextCursor: page.more && last ? last.id : null }
+    },
+  )
+
   // --- support: one order, the next batch, re-export ---------------------------------------------------------------
 
   app.get<{ Params: schemas.OrderParams }>(
@@ -448,7 +486,8 @@ export const integrationsPlugin: FastifyPluginAsync<IntegrationsPluginOptions> =
       }
       const status = await orderDeliveryStatus(exportDeps(request), { integration, orderId: matches[0]!.id })
       if (!status) throw new AppError('NOT_FOUND', `No order "${wanted.slice(0, 100)}" of the integration's company`)
-      return orderStatusJson(status)
+      // What 1C uploaded about it (PROTOCOL.md §8): kept apart from the export, which never reads it.
+      return orderStatusJson(status, await findOrderReport(db, integration.id, status.orderId))
     },
   )
 

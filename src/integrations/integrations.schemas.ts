@@ -49,6 +49,15 @@ export const batchesQuery = {
   },
 } as const
 
+export const uploadsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    cursor: uuid,
+  },
+} as const
+
 export const previewQuery = {
   type: 'object',
   additionalProperties: false,
@@ -247,6 +256,30 @@ const paymentRule = {
   properties: { status: { type: 'string' }, gateway: { type: 'string' } },
 } as const
 
+const nullableString = { type: ['string', 'null'] } as const
+const nullableBoolean = { type: ['boolean', 'null'] } as const
+
+const orderReportProperties = {
+  number1c: nullableString,
+  date1c: nullableString,
+  posted: nullableBoolean,
+  deletionMark: nullableBoolean,
+  cancelled: nullableBoolean,
+  paymentNumber1c: nullableString,
+  paymentDate1c: nullableString,
+  shipmentNumber1c: nullableString,
+  shipmentDate1c: nullableString,
+  onecId: nullableString,
+  onecNumber: nullableString,
+  requisites: { type: 'object', additionalProperties: { type: 'string' } },
+  reportedAt: dateTime,
+  uploadId: { type: ['string', 'null'] },
+  filename: nullableString,
+  documentIndex: { type: 'integer' },
+} as const
+
+const orderReport = { type: 'object', required: Object.keys(orderReportProperties), properties: orderReportProperties } as const
+
 export const orderStatusResponse = {
   type: 'object',
   required: [
@@ -264,6 +297,7 @@ export const orderStatusResponse = {
     'unacknowledgedServes',
     'isolated',
     'excluded',
+    'reportedBy1C',
   ],
   properties: {
     orderId: { type: 'string' },
@@ -317,6 +351,7 @@ export const orderStatusResponse = {
         { type: 'null' },
       ],
     },
+    reportedBy1C: { anyOf: [orderReport, { type: 'null' }] },
   },
 } as const
 
@@ -356,5 +391,51 @@ export const reexportResponse = {
     watermark: nullableDateTime,
     from: nullableDateTime,
     unknownOrderIds: { type: 'array', items: { type: 'string' } },
+  },
+} as const
+
+const uploadCountsProperties = {
+  documents: { type: 'integer' },
+  matched: { type: 'integer' },
+  unmatched: { type: 'integer' },
+  errors: { type: 'integer' },
+} as const
+
+const uploadProblemProperties = {
+  documentIndex: { type: 'integer' },
+  status: { type: 'string' },
+  onecId: nullableString,
+  onecNumber: nullableString,
+  reason: nullableString,
+} as const
+
+const uploadProperties = {
+  id: { type: 'string' },
+  sessionId: { type: 'string' },
+  filename: { type: 'string' },
+  receivedAt: dateTime,
+  byteCount: { type: 'integer' },
+  chunkCount: { type: 'integer' },
+  sha256: nullableString,
+  state: { type: 'string' },
+  importStartedAt: nullableDateTime,
+  importFinishedAt: nullableDateTime,
+  attempts: { type: 'integer' },
+  outcome: {
+    anyOf: [{ type: 'object', required: Object.keys(uploadCountsProperties), properties: uploadCountsProperties }, { type: 'null' }],
+  },
+  error: nullableString,
+  problems: {
+    type: 'array',
+    items: { type: 'object', required: Object.keys(uploadProblemProperties), properties: uploadProblemProperties },
+  },
+} as const
+
+export const uploadPageResponse = {
+  type: 'object',
+  required: ['uploads', 'nextCursor'],
+  properties: {
+    uploads: { type: 'array', items: { type: 'object', required: Object.keys(uploadProperties), properties: uploadProperties } },
+    nextCursor: { type: ['string', 'null'] },
   },
 } as const

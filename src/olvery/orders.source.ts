@@ -321,3 +321,31 @@ export async function findBusiestSupplier(
     .executeTakeFirst()
   return row ? { companyId: row.company_id, locationId: row.location_id } : null
 }
+
+/**
+ * The orders of a company among those named by `ids` or `numbers` (1C's uploads, PROTOCOL.md §8): never an order of
+ * another company. Ids that are not UUIDs are ignored. Two branches in a UNION, so each uses its own index (the primary
+ * key; the company's orders for the numbers).
+ */
+export async function findCompanyOrdersByIdsOrNumbers(
+  olvery: Olvery,
+  companyId: string,
+  params: { ids: readonly string[]; numbers: readonly string[] },
+): Promise<Array<{ id: string; number: string }>> {
+  const ids = [...new Set(params.ids.filter((id) => UUID_TEXT.test(id)).map((id) => id.toLowerCase()))]
+  const numbers = [...new Set(params.numbers)]
+  if (ids.length === 0 && numbers.length === 0) return []
+  const byId = olvery
+    .selectFrom('orders')
+    .select(['id', 'number'])
+    .where('company_id', '=', companyId)
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+  const byNumber = olvery
+    .selectFrom('orders')
+    .select(['id', 'number'])
+    .where('company_id', '=', companyId)
+    .where('number', '=', (eb) => eb.fn.any(eb.val(numbers)))
+  if (ids.length === 0) return byNumber.execute()
+  if (numbers.length === 0) return byId.execute()
+  return byId.union(byNumber).execute()
+}

@@ -133,6 +133,19 @@ t.test('every admin endpoint answers its documented success with a body that mat
   await api.get(t, '/api/v1/integrations/{id}/batches/{batchId}', { params: { id, batchId } })
   await api.get(t, '/api/v1/integrations/{id}/batches/{batchId}/document', { params: { id, batchId } })
   await api.get(t, '/api/v1/integrations/{id}/orders/{orderIdOrNumber}', { params: { id, orderIdOrNumber: order.number } })
+  const upload = await new OneCClient({ inject: app, login: created!['login'], password: created!['password'] }).uploadCycle(
+    'orders-0b9c2f8e-6d1a-4c53-9a0e-2f4b8d1c7e90_1.xml',
+    Buffer.from(
+      `<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.07"><Документ><Номер>${order.number}</Номер>` +
+        '<ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>Номер по 1С</Наименование><Значение>ТД00-000123</Значение></ЗначениеРеквизита>' +
+        '</ЗначенияРеквизитов></Документ><Документ><Номер>НЕТ-1</Номер></Документ></КоммерческаяИнформация>',
+    ),
+  )
+  t.same(upload.problems, [])
+  const uploads = await api.get(t, '/api/v1/integrations/{id}/uploads', { params: { id } })
+  t.match(uploads.json.uploads[0], { outcome: { matched: 1, unmatched: 1 } })
+  const reported = await api.get(t, '/api/v1/integrations/{id}/orders/{orderIdOrNumber}', { params: { id, orderIdOrNumber: order.number } })
+  t.match(reported.json.reportedBy1C, { number1c: 'ТД00-000123' })
   await api.get(t, '/api/v1/integrations/{id}/preview', { params: { id } })
   await api.get(t, '/api/v1/integrations/{id}/preview', { params: { id }, query: { format: 'xml' } })
   for (const example of Object.values<Json>(openApiDocument['paths']['/api/v1/integrations/{id}']['patch']['requestBody']['content']['application/json']['examples'])) {

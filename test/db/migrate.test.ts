@@ -26,10 +26,13 @@ t.test('migrations from an empty database create the commerceml schema', async (
     'export_state',
     'integrations',
     'login_failures',
+    'order_reports',
     'order_state',
     'schema_migrations',
     'sessions',
     'upload_chunks',
+    'upload_documents',
+    'upload_imports',
     'uploads',
   ])
   t.same(await pendingMigrations(databases), [])

@@ -1,7 +1,8 @@
 /**
  * Uploads from 1C (PROTOCOL.md §1.3, §3.5, §3.6, §8): `file` chunks are stored raw and appended in order whatever their
- * Content-Type, within `file_limit` per chunk and a limit per session; `import` completes the file (size, sha256).
- * FILE_LIMIT_BYTES is 1024 here so the limits are cheap to reach.
+ * Content-Type, within `file_limit` per chunk and a limit per session; `import` completes the file (size, sha256) and
+ * imports it (what it imports is tested in test/import/). FILE_LIMIT_BYTES is 1024 here so the limits are cheap to
+ * reach.
  */
 import { createHash, randomUUID } from 'node:crypto'
 import t from 'tap'
@@ -11,6 +12,8 @@ import { OneCClient } from '../helpers/onec-client.js'
 
 const SETTINGS = { paymentrules: [{ status: 'purchased' }], paymentmethod_name: 'Оплата картой' }
 const FILE_LIMIT = 1024
+/** The smallest file `import` accepts: CommerceML without documents. */
+const EMPTY = '<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.07"/>'
 
 const { app, databases } = await buildTestApp(t, { env: { FILE_LIMIT_BYTES: String(FILE_LIMIT) } })
 const created = await createIntegration(databases.db, {
@@ -87,7 +90,7 @@ t.test('chunks without Content-Type are appended in order, byte for byte, across
   const imported = await importFile(s, 'orders-0b9c_1.xml')
   t.equal(imported.body, 'success\n')
   const after = await storedUpload(s.sessionId, 'orders-0b9c_1.xml')
-  t.equal(after?.upload.status, 'stored')
+  t.equal(after?.upload.status, 'imported')
   t.equal(after?.upload.byte_count, file.length)
   t.equal(after?.upload.chunk_count, 3)
   t.equal(after?.upload.sha256, createHash('sha256').update(file).digest('hex'))
@@ -141,8 +144,8 @@ t.test('bad filenames are refused; directory prefixes are stripped to the base n
     ['/tmp/v8_ABC/orders-2_1.xml', 'orders-2_1.xml'],
     ['C:%5CTemp%5Corders-3_1.xml', 'orders-3_1.xml'],
   ] as const) {
-    t.equal((await post(s, filename, '<a/>')).body, 'success\n', filename)
-    t.ok((await storedUpload(s.sessionId, base))?.bytes.equals(Buffer.from('<a/>')), `${filename} stored as ${base}`)
+    t.equal((await post(s, filename, EMPTY)).body, 'success\n', filename)
+    t.ok((await storedUpload(s.sessionId, base))?.bytes.equals(Buffer.from(EMPTY)), `${filename} stored as ${base}`)
   }
   t.equal((await importFile(s, 'dir/orders-1_1.xml')).body, 'success\n', 'import strips the prefix the same way')
 })
@@ -167,14 +170,14 @@ t.test('import of a file this session did not receive gets a failure', async (t)
 t.test('uploads belong to their session: another session cannot import them', async (t) => {
   const s1 = await openSession()
   const s2 = await openSession()
-  t.equal((await post(s1, 'mine.xml', '<a/>')).body, 'success\n')
+  t.equal((await post(s1, 'mine.xml', EMPTY)).body, 'success\n')
   t.match((await importFile(s2, 'mine.xml')).body, /^failure\nFile mine.xml was not received/)
   t.equal((await importFile(s1, 'mine.xml')).body, 'success\n')
 })
 
 t.test('a repeated import of the same file answers success again and changes nothing', async (t) => {
   const s = await openSession()
-  await post(s, 'twice.xml', '<a>1</a>')
+  await post(s, 'twice.xml', EMPTY)
   t.equal((await importFile(s, 'twice.xml')).body, 'success\n')
   const first = await storedUpload(s.sessionId, 'twice.xml')
   t.equal((await importFile(s, 'twice.xml')).body, 'success\n')
@@ -184,22 +187,22 @@ t.test('a repeated import of the same file answers success again and changes not
 
 t.test('a chunk for a file already imported in the session is refused (it is not appended to the stored file)', async (t) => {
   const s = await openSession()
-  await post(s, 'done.xml', '<a/>')
+  await post(s, 'done.xml', EMPTY)
   await importFile(s, 'done.xml')
   const res = await post(s, 'done.xml', '<b/>')
   t.match(res.body, /^failure\nFile done.xml was already imported/)
-  t.ok((await storedUpload(s.sessionId, 'done.xml'))?.bytes.equals(Buffer.from('<a/>')))
+  t.ok((await storedUpload(s.sessionId, 'done.xml'))?.bytes.equals(Buffer.from(EMPTY)))
 })
 
 t.test('init resets the upload area: files still being received are dropped, stored files are kept', async (t) => {
   const s = await openSession()
-  await post(s, 'kept.xml', '<a/>')
+  await post(s, 'kept.xml', EMPTY)
   await importFile(s, 'kept.xml')
   await post(s, 'half.xml', '<a>first half')
   const init = await app.inject({ method: 'GET', url: '/1c_exchange?type=sale&mode=init', headers: { cookie: s.cookie } })
   t.equal(init.body, `zip=no\nfile_limit=${FILE_LIMIT}`)
   t.equal(await storedUpload(s.sessionId, 'half.xml'), null)
-  t.equal((await storedUpload(s.sessionId, 'kept.xml'))?.upload.status, 'stored')
+  t.equal((await storedUpload(s.sessionId, 'kept.xml'))?.upload.status, 'imported')
   t.match((await importFile(s, 'half.xml')).body, /^failure\n/)
 })
 
@@ -249,7 +252,7 @@ t.test('the 1C client uploads a file in file_limit chunks as УТ 11 and as УН
       .select(['status', 'sha256', 'byte_count'])
       .where('filename', '=', filename)
       .executeTakeFirstOrThrow()
-    t.same(upload, { status: 'stored', sha256: createHash('sha256').update(xml).digest('hex'), byte_count: xml.length })
+    t.same(upload, { status: 'imported', sha256: createHash('sha256').update(xml).digest('hex'), byte_count: xml.length })
   }
 })
 
@@ -260,7 +263,9 @@ t.test('the 1C client with a Content-Type on its file POSTs uploads the same byt
     password: created.password,
     fileContentType: 'application/json',
   })
-  const bytes = Buffer.from('{ "это": не json', 'utf8')
+  const bytes = Buffer.from(EMPTY, 'utf8')
   const result = await client.uploadCycle('orders-json_1.xml', bytes)
   t.ok(result.ok, result.problems.join('; '))
+  const upload = await databases.db.selectFrom('uploads').select('sha256').where('filename', '=', 'orders-json_1.xml').executeTakeFirstOrThrow()
+  t.equal(upload.sha256, createHash('sha256').update(bytes).digest('hex'))
 })

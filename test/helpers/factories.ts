@@ -70,9 +70,9 @@ let orderCounter = 0
 export async function createOrder(
   olvery: Olvery,
   supplier: Supplier,
-  options: { number?: string; total?: string; payments?: PaymentSpec[]; updatedAt?: Date } = {},
+  options: { id?: string; number?: string; total?: string; payments?: PaymentSpec[]; updatedAt?: Date } = {},
 ): Promise<{ id: string; number: string; paymentIds: string[] }> {
-  const id = randomUUID()
+  const id = options.id ?? randomUUID()
   const number = options.number ?? `T-${String(++orderCounter).padStart(6, '0')}`
   const total = options.total ?? '1200.00'
   const at = options.updatedAt ?? new Date()

@@ -149,6 +149,7 @@ const ROUTES: RouteCase[] = [
     call: (t, id) => ({ params: p(t, id) }),
     otherLocation: { status: 404 },
   },
+  { method: 'GET', path: '/api/v1/integrations/{id}/uploads', success: 200, call: (t, id) => ({ params: p(t, id) }), otherLocation: { status: 404 } },
   { method: 'GET', path: '/api/v1/integrations/{id}/preview', success: 200, call: (t, id) => ({ params: p(t, id) }), otherLocation: { status: 404 } },
   {
     method: 'POST',

@@ -154,7 +154,7 @@ t.test('--upload sends the file as 1C does: checkauth → init → file → impo
     .select(['filename', 'byte_count', 'status'])
     .where('integration_id', '=', created.integration.id)
     .execute()
-  t.same(stored, [{ filename: 'orders-5d1f0c2a_1.xml', byte_count: bytes.length, status: 'stored' }])
+  t.same(stored, [{ filename: 'orders-5d1f0c2a_1.xml', byte_count: bytes.length, status: 'imported' }])
 })
 
 t.test('the password may come from ONEC_PASSWORD instead of the command line', async (t) => {
