@@ -10,7 +10,7 @@ import type { Databases } from '../db/connection.js'
 import type { ServiceDatabase } from '../db/database.js'
 import type { Integration } from '../integrations/integrations.repository.js'
 import type { OlveryDatabase } from '../olvery/olvery.schema.js'
-import { findCandidateOrders, findLocationTimezone, loadOrders } from '../olvery/orders.source.js'
+import { findCandidateOrders, findLocationTimezone, findOldestOpenTransaction, loadOrders } from '../olvery/orders.source.js'
 import {
   acknowledgeBatchItems,
   addBatchItems,
@@ -317,13 +317,11 @@ export async function queryOrders(
     }
 
     // Rule 4: the watermark may later move to the query start less the safety lag, but never past a pending order
-    // that this batch leaves out.
+    // that this batch leaves out, nor past the start of a platform transaction still open (its rows will commit
+    // with an earlier updated_at than this query's start, however long it takes).
     const lagged = new Date(now.getTime() - config.exportSafetyLagSeconds * 1000)
-    const oldestLeftOut = plan.leftOut.reduce<Date | null>(
-      (min, p) => (min === null || p.changedAt < min ? p.changedAt : min),
-      null,
-    )
-    const watermarkCandidate = oldestLeftOut && oldestLeftOut < lagged ? oldestLeftOut : lagged
+    const bounds = [lagged, await findOldestOpenTransaction(olvery), ...plan.leftOut.map((p) => p.changedAt)]
+    const watermarkCandidate = bounds.reduce<Date>((min, at) => (at !== null && at < min ? at : min), lagged)
 
     const { head, tail } = documentFrame({ generatedAt: now, timezone, integration })
     const byteCount = plan.batch.reduce((sum, p) => sum + fragmentBytes.get(p.orderId)!, head.length + tail.length)

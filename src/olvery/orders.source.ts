@@ -2,7 +2,7 @@
  * The only reads of the platform's tables (../shared/design/OLVERY-SOURCE.md). Read-only by contract: nothing here
  * writes, and the service may run with a read-only role on OLVERY_DATABASE_URL.
  */
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { OlveryDatabase } from './olvery.schema.js'
 import type { PlatformCompany, PlatformOrder, PlatformOrderItem, PlatformPayment } from './platform-order.js'
 
@@ -348,4 +348,24 @@ export async function findCompanyOrdersByIdsOrNumbers(
   if (ids.length === 0) return byNumber.execute()
   if (numbers.length === 0) return byId.execute()
   return byId.union(byNumber).execute()
+}
+
+/**
+ * When the oldest transaction still open on the platform's database began (other than the caller's own, and only
+ * client sessions: autovacuum is no writer of orders), or null when none is, or none is visible to this role.
+ *
+ * Rows written by such a transaction carry an `updated_at` no earlier than its start, and become visible only when
+ * it commits, however late: the watermark must not pass that start (EXPORT-SEMANTICS.md rule 4). PostgreSQL shows
+ * `xact_start` of other roles' sessions only to roles with `pg_read_all_stats`; without it the safety lag alone
+ * covers late commits.
+ */
+export async function findOldestOpenTransaction(olvery: Olvery): Promise<Date | null> {
+  const { rows } = await sql<{ since: Date | null }>`
+    select min(xact_start) as since
+      from pg_stat_activity
+     where datname = current_database()
+       and pid <> pg_backend_pid()
+       and backend_type = 'client backend'
+       and xact_start is not null`.execute(olvery)
+  return rows[0]?.since ?? null
 }

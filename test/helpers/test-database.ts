@@ -11,6 +11,8 @@ import { applyReferenceSchema } from '../../src/olvery/reference-schema.js'
 
 export const serverUrl: string | null = process.env['TEST_DATABASE_URL'] || process.env['DATABASE_URL'] || null
 export const databaseKind = serverUrl ? 'postgres' : 'pglite'
+/** The server a test that needs several connections uses when none is configured (CI always has it). */
+export const LOCAL_SERVER_URL = process.env['CI_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres'
 
 interface Teardown {
   teardown(fn: () => unknown): void
@@ -22,6 +24,11 @@ export interface TestDatabaseOptions {
   /** Create the Olvery reference schema (default true). */
   reference?: boolean
   olveryDbSchema?: string
+  /**
+   * Use a real server even when the suite runs on PGlite (`LOCAL_SERVER_URL` then): for tests of concurrent
+   * connections, which a single embedded connection cannot have.
+   */
+  server?: boolean
 }
 
 /** Creates an empty database on the server; `drop` removes it (connections still open are terminated). */
@@ -56,7 +63,8 @@ export interface TestDatabase extends Databases {
 
 export async function createTestDatabases(t: Teardown, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const olveryDbSchema = options.olveryDbSchema ?? 'olvery'
-  const server = serverUrl ? await createServerDatabase(serverUrl) : null
+  const adminUrl = serverUrl ?? (options.server ? LOCAL_SERVER_URL : null)
+  const server = adminUrl ? await createServerDatabase(adminUrl) : null
   const url = server?.url ?? null
   const databases = await openDatabases({
     databaseUrl: url,
