@@ -12,6 +12,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import type { Databases } from '../db/connection.js'
+import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { checkSession, handleCheckauth } from './checkauth.js'
 import { handleFile } from './file.js'
 import { handleImport } from './import.js'
@@ -165,7 +166,7 @@ export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (
     } catch (error) {
       // The database down, a bug: 1C gets a failure it can show, the details stay in the log.
       request.log.error({ err: error }, 'exchange request failed')
-      answer = failure(messages.internal)
+      answer = failure(isDatabaseUnavailable(error) ? messages.databaseUnavailable : messages.internal)
     }
     return send(request, reply, answer)
   }

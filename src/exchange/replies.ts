@@ -167,4 +167,5 @@ export const messages = {
   uploadFailed: 'The file chunk could not be stored; send it again. The details are in the service log.',
   badRequest: 'The request could not be read (bad headers or body); send it again.',
   internal: 'Internal error of the exchange service; try again later. The details are in the service log.',
+  databaseUnavailable: 'The database of the exchange service is unreachable; nothing was changed. Run the exchange again later.',
 } as const
