@@ -47,8 +47,8 @@ import { OneCClient } from '../helpers/onec-client.js'
 import { createTestDatabases } from '../helpers/test-database.js'
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 0x1c0ffee)
-const COUNT = Number(process.env['FUZZ_REQUESTS'] ?? 3000)
-const HTTP_SHARE = 0.12 // of the generated requests also sent over the socket with node:http
+const COUNT = Number(process.env['FUZZ_REQUESTS'] ?? 2000)
+const HTTP_SHARE = 0.1 // of the generated requests also sent over the socket with node:http
 const FILE_LIMIT = 8192
 t.comment(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} replays this run), ${COUNT} requests`)
 
