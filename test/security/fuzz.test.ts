@@ -83,7 +83,9 @@ const sessions: Array<{ cookie: string; sessid: string }> = []
 for (let i = 0; i < 4; i++) {
   const client = new OneCClient({ inject: app, login: target.login, password: target.password })
   const step = await client.checkauth()
-  t.ok(step.ok, 'a session for the fuzz')
+  // No assertion at the top level before the subtests: tap would end the root test (and close the app) while
+  // the setup still awaits.
+  if (!step.ok) throw new Error(`no session for the fuzz: ${step.problem}`)
   const sessid = (step.line4 ?? '').replace('sessid=', '')
   sessions.push({ cookie: `${step.cookieName}=${step.cookieValue}`, sessid })
   secrets.add(step.cookieValue!)
@@ -99,7 +101,6 @@ const EXCHANGE_PATHS = app.routeList.filter((r) => r.startsWith('POST ') && /1c_
 const ROUTES = [...new Set([...app.routeList, 'GET /docs', 'GET /docs/json', 'GET /docs/yaml', 'GET /docs/static/index.html'])]
 const ADMIN_ROUTES = ROUTES.filter((r) => r.includes(' /api/'))
 const OTHER_ROUTES = ROUTES.filter((r) => !r.includes(' /api/') && !EXCHANGE_PATHS.some((p) => r.endsWith(` ${p}`)))
-t.ok(EXCHANGE_PATHS.length >= 2 && ADMIN_ROUTES.length >= 10 && OTHER_ROUTES.length >= 3, `routes found: ${ROUTES.length}`)
 
 const rng = new Rng(SEED)
 /** Few, so that the login throttle locks them soon and most guesses cost no scrypt (20 failures per address). */
@@ -379,7 +380,10 @@ function judge(request: FuzzRequest, answer: Answer): string[] {
   const { statusCode } = answer
   const text = answer.body.toString('utf8')
   const contentType = String(answer.headers['content-type'] ?? '')
-  if (statusCode >= 500) problems.push(`answered ${statusCode}`)
+  // /ready says 503 when the database does not answer within its timeout (documented); under the fuzz's load on one
+  // PGlite connection that can happen. Every other 5xx is a bug.
+  const readiness = pathOf(request.url) === '/ready' && statusCode === 503 && /"status":"unavailable"/.test(text)
+  if (statusCode >= 500 && !readiness) problems.push(`answered ${statusCode}`)
   for (const value of secrets) {
     if (text.includes(value)) problems.push(`the answer echoes a secret (${value.slice(0, 6)}…)`)
     if (JSON.stringify(answer.headers).includes(value)) problems.push(`a response header echoes a secret (${value.slice(0, 6)}…)`)
@@ -425,7 +429,7 @@ function judge(request: FuzzRequest, answer: Answer): string[] {
       if (statusCode < 400) problems.push(`no documented operation, yet ${statusCode}`)
       if (request.method !== 'HEAD' && !ERROR_SHAPE(json)) problems.push(`an error that is not {error:{code,message}}: ${text.slice(0, 120)}`)
     }
-  } else if (statusCode >= 400 && request.method !== 'HEAD' && contentType.startsWith('application/json')) {
+  } else if (statusCode >= 400 && !readiness && request.method !== 'HEAD' && contentType.startsWith('application/json')) {
     let json: unknown
     try {
       json = JSON.parse(text)
@@ -509,6 +513,7 @@ async function runAll<T>(items: T[], parallel: number, run: (item: T, index: num
 }
 
 t.test(`${COUNT} fuzzed requests through inject: no 5xx, and every answer is one the route documents`, async (t) => {
+  t.ok(EXCHANGE_PATHS.length >= 2 && ADMIN_ROUTES.length >= 10 && OTHER_ROUTES.length >= 3, `routes from the app: ${ROUTES.join(', ')}`)
   let skipped = 0
   await runAll(requests, 4, async (request, index) => {
     const started = performance.now()
