@@ -3,6 +3,7 @@
  * answers 1C in its own text protocol (`failure\n<reason>`, see src/exchange/replies.ts) and never in JSON.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { isDatabaseUnavailable } from './db/unavailable.js'
 
 export const ERROR_CODES = {
   BAD_REQUEST: 400,
@@ -124,6 +125,12 @@ export function jsonErrorHandler(error: FastifyError | Error, request: FastifyRe
     const problems = describeValidation(fastifyError.validationContext ?? 'body', fastifyError.validation as ValidationIssue[])
     const message = `Invalid request: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`
     return reply.code(400).send(errorBody('BAD_REQUEST', message, { problems }))
+  }
+  if (isDatabaseUnavailable(error)) {
+    // An outage, not a bug: say so, and when to come back (the pool reconnects by itself when the database returns).
+    request.log.error({ err: error }, 'request failed: database unavailable')
+    reply.header('retry-after', '10')
+    return reply.code(503).send(errorBody('UNAVAILABLE', 'The database of the service is unreachable; nothing was changed. Try again in a few seconds.'))
   }
   const status = fastifyError.statusCode ?? 500
   if (status >= 500) {

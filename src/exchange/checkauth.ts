@@ -41,6 +41,9 @@ export function parseBasicAuthorization(header: string | undefined): BasicCreden
   const decoded = Buffer.from(token, 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   if (colon <= 0) return 'malformed'
+  // RFC 7617 §2: "The user-id and password MUST NOT contain any control characters". A NUL would also reach
+  // PostgreSQL in the login lookup, which refuses it (an error, not a wrong password).
+  if (/[\u0000-\u001f\u007f]/.test(decoded)) return 'malformed'
   return { login: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
 }
 

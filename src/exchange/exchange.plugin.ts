@@ -13,6 +13,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { Databases } from '../db/connection.js'
+import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { UploadImporter } from '../import/upload-importer.js'
 import { checkSession, handleCheckauth } from './checkauth.js'
 import { handleFile } from './file.js'
@@ -173,13 +174,42 @@ export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (
     } catch (error) {
       // The database down, a bug: 1C gets a failure it can show, the details stay in the log.
       request.log.error({ err: error }, 'exchange request failed')
-      answer = failure(messages.internal)
+      answer = failure(isDatabaseUnavailable(error) ? messages.databaseUnavailable : messages.internal)
     }
     return send(request, reply, answer)
   }
 
-  const paths = [...new Set([config.exchangePath, BITRIX_EXCHANGE_PATH])]
-  for (const url of paths) {
+  // PROTOCOL.md §2: 1C only sends GET and POST, and every 1C-facing error is HTTP 200 `failure\n<text>`. Any other
+  // method Fastify knows is answered so too, its body (if any) read by the catch-all parser above, not refused with a
+  // JSON 404 or 415. Hidden from routeList: no 1C ever calls them, openapi.yaml does not describe them.
+  const otherMethods = app.supportedMethods.filter((method) => !['GET', 'HEAD', 'POST'].includes(method))
+  const methodNotUsed = async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = parseQueryString(request.url)
+    if (params) logRequestParams(request, params)
+    return send(request, reply, failure(messages.methodNotUsed(request.method)))
+  }
+  for (const url of exchangePaths(config)) {
     app.route({ method: ['GET', 'POST'], url, bodyLimit: config.fileLimitBytes, handler })
+    app.route({ method: otherMethods, url, bodyLimit: config.fileLimitBytes, schema: { hide: true }, handler: methodNotUsed })
+  }
+}
+
+/** The paths the exchange answers on (PROTOCOL.md §2): the configured one and Bitrix's. */
+export function exchangePaths(config: Pick<Config, 'exchangePath'>): string[] {
+  return [...new Set([config.exchangePath, BITRIX_EXCHANGE_PATH])]
+}
+
+/**
+ * For the app's not-found handler: a request on an exchange path with a method no route has (WebDAV and the like)
+ * still gets the exchange's text answer, HTTP 200 `failure\n…`, never the admin API's JSON 404.
+ */
+export function exchangeMethodNotUsed(
+  config: Pick<Config, 'exchangePath'>,
+): (request: FastifyRequest, reply: FastifyReply) => FastifyReply | null {
+  const paths = new Set(exchangePaths(config))
+  return (request, reply) => {
+    const path = request.url.split('?')[0]!.replace(/\/+$/, '')
+    if (!paths.has(path)) return null
+    return send(request, reply, failure(messages.methodNotUsed(request.method)))
   }
 }

@@ -152,6 +152,8 @@ export const messages = {
       ? 'exchange session unknown or expired'
       : `exchange session unknown or expired; run checkauth again${why ? ` (${why})` : ''}`,
   malformedQuery: 'Malformed query string (bad percent-encoding); the request was not processed.',
+  methodNotUsed: (method: string) =>
+    `Method ${echo(method) || '?'} is not used by the exchange: 1C sends GET, and POST for mode=file; the request was not processed.`,
   queryFailed: 'The orders document could not be built; nothing was marked as sent. Try again later; the details are in the service log.',
   successFailed: 'The acknowledgement could not be recorded; the orders will be sent again. Try again later; the details are in the service log.',
   filenameMissing: 'The filename parameter is missing.',
@@ -174,4 +176,5 @@ export const messages = {
   uploadFailed: 'The file chunk could not be stored; send it again. The details are in the service log.',
   badRequest: 'The request could not be read (bad headers or body); send it again.',
   internal: 'Internal error of the exchange service; try again later. The details are in the service log.',
+  databaseUnavailable: 'The database of the exchange service is unreachable; nothing was changed. Run the exchange again later.',
 } as const

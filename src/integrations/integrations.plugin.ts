@@ -161,6 +161,25 @@ function orderStatusJson(status: OrderDeliveryStatus, report: OrderReport | null
 
 // --- helpers --------------------------------------------------------------------------------------------------------
 
+/** Where a NUL character is in a request's parts (`body.settings.paymentrules[0].gateway`), in keys or values; null if nowhere. */
+export function findNulCharacter(parts: Record<string, unknown>): string | null {
+  const stack: Array<[path: string, value: unknown]> = Object.entries(parts)
+  while (stack.length) {
+    const [path, value] = stack.pop()!
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push([`${path}[${i}]`, item]))
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) return path
+        stack.push([`${path}.${key}`, item])
+      }
+    }
+  }
+  return null
+}
+
 function notFound(id: string): AppError {
   return new AppError('NOT_FOUND', `No integration ${id.slice(0, 100)}`)
 }
@@ -201,6 +220,14 @@ export const integrationsPlugin: FastifyPluginAsync<IntegrationsPluginOptions> =
   // (credentials) may be left out.
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined || request.body === null) request.body = {}
+    // PostgreSQL refuses U+0000 in text and jsonb: a NUL anywhere in the request is a 400 naming where, before the
+    // database would turn it into a 500 (an order number `T-%00`, a name or a settings string with "\u0000").
+    const where = findNulCharacter({ path: request.params, query: request.query, body: request.body })
+    if (where !== null) {
+      throw new AppError('BAD_REQUEST', `Invalid request: ${where} contains a NUL character (U+0000), which no field accepts`, {
+        problems: [{ path: where, message: 'contains a NUL character (U+0000)' }],
+      })
+    }
   })
 
   const exportDeps = (request: FastifyRequest): ExportDeps => ({

@@ -12,12 +12,13 @@ import { testConfig } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
 import { OneCClient, type OneCStep } from '../helpers/onec-client.js'
 import { createTestDatabases } from '../helpers/test-database.js'
+import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
 
 /** Every line the app logs, at the most verbose level, so nothing a secret could hide in is filtered out. */
 const captured: string[] = []
 const logger = createLogger({ logLevel: 'trace' }, { write: (line: string) => void captured.push(line) })
 const databases = await createTestDatabases(t)
-const app = await buildApp({ config: testConfig({ LOG_LEVEL: 'trace' }), databases, logger })
+const app = await buildApp({ config: testConfig({ ...HS256_ENV, LOG_LEVEL: 'trace' }), databases, logger })
 t.teardown(() => app.close())
 await app.ready()
 
@@ -51,8 +52,34 @@ secrets['sessid of the upload session'] = client.session!.line4.replace('sessid=
 const wrong = await new OneCClient({ inject: app, login: created.login, password: 'Wrong-Password-123' }).checkauth()
 secrets['wrong password'] = 'Wrong-Password-123'
 await new Promise((resolve) => setTimeout(resolve, 50)) // onResponse lines of the last request
+/** The lines of the exchanges above; the failed requests below are only searched for secrets. */
+const exchangeLineCount = captured.length
 
-const lines = captured.map((line) => JSON.parse(line) as Record<string, unknown>)
+// Failed requests whose answers must not quote what they were sent either: an expired session (cookie and sessid),
+// wrong Basic credentials on a session, a forged and an expired admin token.
+const failedAnswers: string[] = [wrong.response.text]
+const expiredClient = new OneCClient({ inject: app, login: created.login, password: created.password, profile: 'unf' })
+await expiredClient.checkauth()
+secrets['cookie value of the expired session'] = expiredClient.session!.cookieValue
+secrets['sessid of the expired session'] = expiredClient.session!.line4.replace('sessid=', '')
+await databases.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 60_000) }).execute()
+failedAnswers.push((await expiredClient.request('type=sale&mode=query&' + expiredClient.session!.line4)).text)
+secrets['wrong password on a session'] = 'Another-Wrong-Password-456'
+failedAnswers.push(
+  (await expiredClient.request('type=sale&mode=init', { headers: { authorization: `Basic ${Buffer.from(`${created.login}:Another-Wrong-Password-456`).toString('base64')}` } })).text,
+)
+const forged = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from('{"sub":"x","role":"system_operator","exp":9999999999}').toString('base64url')}.Forged-Signature-0123456789abcdef`
+const expired = await systemOperatorToken({ expiresIn: -3600 })
+secrets['forged admin token'] = forged
+secrets['expired admin token'] = expired
+for (const token of [forged, expired, 'not-a-jwt-but-secret-looking-9876']) {
+  const res = await app.inject({ method: 'GET', url: '/api/v1/integrations', headers: { authorization: `Bearer ${token}` } })
+  failedAnswers.push(res.body, String(res.headers['www-authenticate']))
+}
+secrets['bearer garbage'] = 'not-a-jwt-but-secret-looking-9876'
+await new Promise((resolve) => setTimeout(resolve, 50)) // onResponse lines of the last request
+
+const lines = captured.slice(0, exchangeLineCount).map((line) => JSON.parse(line) as Record<string, unknown>)
 const requestLines = lines.filter((l) => l['msg'] === 'request completed' && String(l['url']).startsWith('/1c_exchange'))
 
 t.test('the exchanges went through (the log is of a real run)', async (t) => {
@@ -115,4 +142,12 @@ t.test('no secret appears anywhere in the log output', async (t) => {
     t.notOk(output.includes(value), `${name} is not logged`)
   }
   t.notMatch(output, /sessid=[A-Za-z0-9]{8,}/, 'URLs are logged with sessid redacted')
+})
+
+t.test('no secret appears in the answers of failed requests (wrong password, expired session, bad tokens)', async (t) => {
+  t.equal(failedAnswers.length, 9, 'every failed request was answered')
+  t.match(failedAnswers[1], /^failure\nexchange session unknown or expired/)
+  t.match(failedAnswers[2], /^failure\n/)
+  const answers = failedAnswers.join('\n')
+  for (const [name, value] of Object.entries(secrets)) t.notOk(answers.includes(value), `${name} is not in any answer`)
 })

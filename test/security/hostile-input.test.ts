@@ -1,0 +1,103 @@
+/**
+ * Regressions of what the fuzz test (fuzz.test.ts) found, one behaviour each, so that a fix stays fixed whatever
+ * seed the fuzz runs with.
+ */
+import net from 'node:net'
+import type { AddressInfo } from 'node:net'
+import t from 'tap'
+import { buildApp, redactUrl } from '../../src/app.js'
+import { parseBasicAuthorization } from '../../src/exchange/checkauth.js'
+import { createIntegration } from '../../src/integrations/integrations.repository.js'
+import { createLogger } from '../../src/logger.js'
+import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
+import { testConfig } from '../helpers/build-app.js'
+import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
+import { createTestDatabases } from '../helpers/test-database.js'
+
+const logLines: string[] = []
+const logger = createLogger({ logLevel: 'trace' }, { write: (line: string) => void logLines.push(line) })
+const databases = await createTestDatabases(t)
+const app = await buildApp({ config: testConfig({ ...HS256_ENV, LOG_LEVEL: 'trace' }), databases, logger })
+t.teardown(() => app.close())
+await app.ready()
+const supplier = await createSupplier(databases.olvery)
+await createOrder(databases.olvery, supplier)
+const created = await createIntegration(databases.db, { name: 'Regressions', companyId: supplier.companyId, locationId: supplier.locationId, settings: SEED_SETTINGS })
+const id = created.integration.id
+const auth = { authorization: `Bearer ${await systemOperatorToken()}` }
+const errorLines = () => logLines.filter((line) => JSON.parse(line).level >= 50)
+
+t.test('Basic credentials with a control character are malformed (RFC 7617 §2), not a database error', async (t) => {
+  const basic = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`
+  t.equal(parseBasicAuthorization(basic('lo\u0000gin:password')), 'malformed')
+  t.equal(parseBasicAuthorization(basic('login:pass\u0000word')), 'malformed')
+  t.equal(parseBasicAuthorization(basic('login:pass\nword')), 'malformed')
+  t.same(parseBasicAuthorization(basic('логин:пароль')), { login: 'логин', password: 'пароль' })
+  const res = await app.inject({ method: 'GET', url: '/1c_exchange?type=sale&mode=checkauth', headers: { authorization: basic(`${created.login}\u0000:x`) }, remoteAddress: '10.9.9.1' })
+  t.equal(res.statusCode, 401)
+  t.match(res.body, /^failure\nWrong login or password/)
+  t.same(errorLines(), [])
+})
+
+t.test('a NUL anywhere in an admin request is a 400 naming where, not a 500 from PostgreSQL', async (t) => {
+  const order = await app.inject({ method: 'GET', url: `/api/v1/integrations/${id}/orders/T-%00`, headers: auth })
+  t.equal(order.statusCode, 400)
+  t.equal(order.json().error.code, 'BAD_REQUEST')
+  t.same(order.json().error.details.problems, [{ path: 'path.orderIdOrNumber', message: 'contains a NUL character (U+0000)' }])
+  const patch = await app.inject({ method: 'PATCH', url: `/api/v1/integrations/${id}`, headers: auth, payload: { settings: { ...SEED_SETTINGS, paymentmethod_name: 'x\u0000' } } })
+  t.equal(patch.statusCode, 400)
+  t.same(patch.json().error.details.problems[0].path, 'body.settings.paymentmethod_name')
+  t.same(errorLines(), [])
+})
+
+t.test('a path the router cannot read is a 400 in the error shape, quoting neither the URL nor its sessid', async (t) => {
+  const sessid = 'Sessid0123456789abcdefXYZ'
+  for (const url of [`/api/v1/integrations%E0%A4%A?sessid=${sessid}`, `/docs%zz?sessid=${sessid}`, `/api/v1/integrations/${'x'.repeat(150)}?sessid=${sessid}`]) {
+    const res = await app.inject({ method: 'GET', url, headers: auth })
+    t.equal(res.statusCode, 400, url)
+    t.equal(res.json().error.code, 'BAD_REQUEST')
+    t.notOk(res.body.includes(sessid), 'no sessid in the answer')
+  }
+  t.notOk(logLines.join('').includes(sessid), 'no sessid in the log')
+})
+
+t.test('a 404 quotes at most 200 characters of the path and never its query string', async (t) => {
+  const res = await app.inject({ method: 'GET', url: `/nowhere/${'a'.repeat(1000)}?sessid=secret-sessid-value` })
+  t.equal(res.statusCode, 404)
+  t.ok(res.json().error.message.length < 240)
+  t.notOk(res.body.includes('secret-sessid-value'))
+})
+
+t.test('every method on the 1C paths answers HTTP 200 failure, bodies and odd content types included', async (t) => {
+  for (const [method, path] of [['PUT', '/1c_exchange'], ['DELETE', '/bitrix/admin/1c_exchange.php'], ['PATCH', '/1c_exchange'], ['OPTIONS', '/1c_exchange'], ['PROPFIND', '/1c_exchange']] as const) {
+    const res = await app.inject({ method: method as 'PUT', url: `${path}?type=sale&mode=query`, headers: { 'content-type': 'é/é' }, payload: '{' })
+    t.equal(res.statusCode, 200, `${method} ${path}`)
+    t.equal(res.headers['content-type'], 'text/plain; charset=UTF-8')
+    t.match(res.body, new RegExp(`^failure\\nMethod ${method} is not used by the exchange`))
+  }
+  t.notOk(app.routeList.some((r) => r.startsWith('PUT ')), 'the catch-all methods stay out of routeList (openapi.yaml)')
+})
+
+t.test('URLs are logged with every spelling of sessid redacted', async (t) => {
+  t.equal(redactUrl('/1c_exchange?type=sale;sessid=abc&SESSID=def&%73essid=ghi&x=sessid'), '/1c_exchange?type=sale;sessid=[redacted]&SESSID=[redacted]&%73essid=[redacted]&x=sessid')
+  t.equal(redactUrl('/health'), '/health')
+})
+
+t.test("what Node's HTTP parser refuses is answered in the error shape and logged without its raw bytes", async (t) => {
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as AddressInfo
+  const secretHeader = 'Basic c2VjcmV0LWxvZ2luOnNlY3JldC1wYXNzd29yZA=='
+  const raw = `POST /api/v1/integrations HTTP/1.1\r\nHost: x\r\nAuthorization: ${secretHeader}\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`
+  const response = await new Promise<string>((resolve) => {
+    const chunks: Buffer[] = []
+    const socket = net.connect(port, '127.0.0.1', () => socket.end(raw))
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    socket.on('error', () => undefined)
+  })
+  t.match(response, /^HTTP\/1\.1 400 Bad Request\r\n/)
+  t.same(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4)), { error: { code: 'BAD_REQUEST', message: 'The request is not valid HTTP/1.1' } })
+  const log = logLines.join('')
+  t.notOk(log.includes('rawPacket'), 'the raw request is not logged')
+  t.notOk(log.includes(secretHeader.slice(6)), 'nor its Authorization header')
+})
