@@ -34,10 +34,15 @@ function verifiedKey(password: string, stored: string): string {
   return createHash('sha256').update(stored).update('\u0000').update(password).digest('base64url')
 }
 
+/** Whether this password was verified against this hash recently: `verifyPassword` then answers without scrypt. */
+export function isRecentlyVerified(password: string, stored: string): boolean {
+  const at = verified.get(verifiedKey(password, stored))
+  return at !== undefined && Date.now() - at < VERIFIED_TTL_MS
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  if (isRecentlyVerified(password, stored)) return true
   const key = verifiedKey(password, stored)
-  const at = verified.get(key)
-  if (at !== undefined && Date.now() - at < VERIFIED_TTL_MS) return true
   const ok = await verifyPasswordSlowly(password, stored)
   if (ok) {
     verified.delete(key)

@@ -9,7 +9,7 @@
  */
 import { timingSafeEqual } from 'node:crypto'
 import { checkLoginAllowed, recordLoginFailure, recordLoginSuccess } from '../auth/login-throttle.js'
-import { decoyPasswordHash, verifyPassword } from '../auth/onec-credentials.js'
+import { decoyPasswordHash, isRecentlyVerified, verifyPassword } from '../auth/onec-credentials.js'
 import { findIntegrationByLogin, isActive, type IntegrationLogin } from '../integrations/integrations.repository.js'
 import type { ExchangeContext } from './exchange.plugin.js'
 import { basicChallenge, checkauthSuccess, failure, messages, SESSION_COOKIE_NAME, type ExchangeAnswer } from './replies.js'
@@ -156,14 +156,25 @@ export async function checkSession(ctx: ExchangeContext): Promise<SessionCheck> 
   }
   if (!isActive(session.integration)) return { ok: false, answer: failure(messages.integrationOff(session.integration.name)) }
 
-  // Checked against the session's own integration, whose login and hash came with the session.
+  // Checked against the session's own integration, whose login and hash came with the session. A password not
+  // verified recently costs a scrypt and is a guess like any at checkauth: the same throttle counts and limits it, so
+  // a stolen cookie is no faster way to try passwords.
   const credentials = parseBasicAuthorization(request.headers.authorization)
   if (credentials !== null) {
-    const matches =
-      credentials !== 'malformed' &&
-      credentials.login === session.login &&
-      (await verifyPassword(credentials.password, session.passwordHash))
-    if (!matches) return refuse('Basic credentials wrong or of another integration', 'the login and password do not match the session')
+    const wrong = () => refuse('Basic credentials wrong or of another integration', 'the login and password do not match the session')
+    if (credentials === 'malformed' || credentials.login !== session.login) return wrong()
+    if (!isRecentlyVerified(credentials.password, session.passwordHash)) {
+      const throttleKeys = { login: credentials.login, address: request.ip }
+      const { refusal } = await checkLoginAllowed(databases.db, throttleKeys)
+      if (refusal) {
+        request.log.warn({ login: throttleKeys.login, scope: refusal.scope }, 'Basic on a session refused: too many failed logins')
+        return { ok: false, answer: failure(messages.tooManyFailures(refusal.retryAfterSeconds)) }
+      }
+      if (!(await verifyPassword(credentials.password, session.passwordHash))) {
+        await recordLoginFailure(databases.db, throttleKeys)
+        return wrong()
+      }
+    }
   }
 
   if (session.dueForTouch) await touchSession(databases.db, session.sessionId, config.sessionTtlSeconds)

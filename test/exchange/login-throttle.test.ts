@@ -96,3 +96,27 @@ t.test('behind a trusted proxy the throttle counts the client address from X-For
   t.match((await checkauth('wrong', '127.0.3.1')).body, /^failure\nToo many failed logins/, 'the attacking client is blocked')
   t.equal((await checkauth('wrong', '127.0.3.2')).statusCode, 401, 'another client behind the same proxy is not')
 })
+
+t.test('wrong Basic passwords sent on a live session count as failed logins and are locked the same way', async (t) => {
+  const { app, integration, checkauth } = await setup(t)
+  const { login, password } = await integration()
+  const opened = await checkauth(login, password, '127.0.0.20')
+  const [, cookieName, cookieValue] = opened.body.split('\n')
+  const query = (pass: string) =>
+    app.inject({
+      method: 'GET',
+      url: '/1c_exchange?type=sale&mode=init',
+      remoteAddress: '127.0.0.20',
+      headers: {
+        cookie: `${cookieName}=${cookieValue}`,
+        authorization: `Basic ${Buffer.from(`${login}:${pass}`).toString('base64')}`,
+      },
+    })
+  t.match((await query(password)).body, /^zip=no\n/, 'the right password on the session works')
+  for (let i = 0; i < THROTTLE.pairFailuresBeforeLock; i++) {
+    t.match((await query(`guess-${i}`)).body, /^failure\n/)
+  }
+  t.match((await query('one more guess')).body, /^failure\nToo many failed logins/, 'further guesses are refused before any hash')
+  t.match((await query(password)).body, /^zip=no\n/, 'the password verified before still passes: no scrypt, no guess')
+  t.match((await checkauth(login, password, '127.0.0.20')).body, /^failure\nToo many failed logins/, 'checkauth from there is locked too')
+})
