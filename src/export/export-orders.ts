@@ -278,6 +278,10 @@ export async function queryOrders(
     let openedId: number | null = null
     const fragmentBytes = new Map<string, number>()
     let position = 0
+    // Read before the scan: a platform transaction that commits after this read is visible to the scan's statements
+    // (read committed), and one still open holds the watermark back (rule 4, below). Read after the scan, one that
+    // committed in between would be neither.
+    const openSince = await findOldestOpenTransaction(olvery)
     const batchSize = integration.settings.batchSize
     const scan = await scanPendingOrders(trx, olvery, {
       integration,
@@ -320,7 +324,7 @@ export async function queryOrders(
     // that this batch leaves out, nor past the start of a platform transaction still open (its rows will commit
     // with an earlier updated_at than this query's start, however long it takes).
     const lagged = new Date(now.getTime() - config.exportSafetyLagSeconds * 1000)
-    const bounds = [lagged, await findOldestOpenTransaction(olvery), ...plan.leftOut.map((p) => p.changedAt)]
+    const bounds = [lagged, openSince, ...plan.leftOut.map((p) => p.changedAt)]
     const watermarkCandidate = bounds.reduce<Date>((min, at) => (at !== null && at < min ? at : min), lagged)
 
     const { head, tail } = documentFrame({ generatedAt: now, timezone, integration })
