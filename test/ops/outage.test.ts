@@ -30,9 +30,9 @@ import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
 import { testConfig } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
 import { OneCClient } from '../helpers/onec-client.js'
-import { createServerDatabase, serverUrl } from '../helpers/test-database.js'
+import { createServerDatabase, LOCAL_SERVER_URL, serverUrl } from '../helpers/test-database.js'
 
-const adminUrl = serverUrl ?? process.env['CI_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const adminUrl = serverUrl ?? LOCAL_SERVER_URL
 
 async function reachable(url: string): Promise<string | null> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 })
