@@ -177,6 +177,9 @@ async function main(): Promise<void> {
   } finally {
     await cleanUp()
   }
+  // A failure midway can leave the writers' pools and the clients' sockets open: end now rather than wait for the
+  // watchdog (a run that ended in an error once sat there for minutes).
+  if (process.exitCode) process.exit(process.exitCode)
 }
 
 void main()
