@@ -109,7 +109,7 @@ export function initAnswer(fileLimitBytes: number): ExchangeAnswer {
  * from there. Should the stream fail midway, the connection is cut short of Content-Length: 1C reports a broken
  * answer and sends no `success`, so nothing counts as delivered.
  */
-export function documentAnswer(body: Readable, byteCount: number, contentType: string): ExchangeAnswer {
+export function documentAnswer(body: Buffer | Readable, byteCount: number, contentType: string): ExchangeAnswer {
   return {
     statusCode: 200,
     contentType,
