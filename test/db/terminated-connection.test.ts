@@ -1,16 +1,17 @@
 /**
  * A database connection terminated while a transaction holds it (pg_terminate_backend, a failover) must fail that
  * transaction, not the process: the fault campaign (npm run test:faults) found that the pg 'error' event of a
- * checked-out client had no listener, so the whole service exited.
+ * checked-out client had no listener, so the whole service exited. PGlite has no connections to terminate, so the
+ * PGlite suite runs this on the local server too (LOCAL_SERVER_URL).
  */
 import { sql } from 'kysely'
 import pg from 'pg'
 import t from 'tap'
 import { openDatabases } from '../../src/db/connection.js'
-import { createServerDatabase, serverUrl } from '../helpers/test-database.js'
+import { createServerDatabase, LOCAL_SERVER_URL, serverUrl } from '../helpers/test-database.js'
 
-t.test('postgres: a connection terminated inside a transaction fails the transaction, and the pool recovers', { skip: serverUrl ? false : 'needs TEST_DATABASE_URL (a real PostgreSQL)' }, async (t) => {
-  const server = await createServerDatabase(serverUrl!)
+t.test('a connection terminated inside a transaction fails the transaction, and the pool recovers', async (t) => {
+  const server = await createServerDatabase(serverUrl ?? LOCAL_SERVER_URL)
   t.teardown(server.drop)
   const url = new URL(server.url)
   url.searchParams.set('application_name', 'terminated-connection-test')
