@@ -29,7 +29,7 @@ import {
   type ExportState,
   type OrderState,
 } from './batches.repository.js'
-import { byteOrderMark, contentTypeFor, encodeChunk, encodeDocument } from './encoding.js'
+import { byteOrderMark, contentTypeFor, encodeChunk } from './encoding.js'
 import { fingerprintOf } from './fingerprint.js'
 import {
   documentFooter,
@@ -216,14 +216,17 @@ async function documentTimezone(olvery: Kysely<OlveryDatabase>, integration: Int
   return integration.settings.timezone ?? (await findLocationTimezone(olvery, integration.locationId)) ?? FALLBACK_TIMEZONE
 }
 
-/** A whole document in memory, for the admin preview (a `query` streams its document through the batch instead). */
+/**
+ * A whole document in memory, for the admin preview: the same frame a `query` stores with its batch, around the
+ * fragments encoded the same way (a `query` streams its document through the batch instead).
+ */
 export function assembleDocument(
   fragments: readonly string[],
   params: { generatedAt: Date; timezone: string; integration: Integration },
 ): { body: Buffer; contentType: string } {
-  const { encoding, bom } = params.integration.settings
-  const text = documentHeader(params.generatedAt, params.timezone, encoding) + fragments.join('') + documentFooter()
-  return { body: encodeDocument(text, encoding, bom), contentType: contentTypeFor(encoding) }
+  const { encoding } = params.integration.settings
+  const { head, tail } = documentFrame(params)
+  return { body: Buffer.concat([head, encodeChunk(fragments.join(''), encoding), tail]), contentType: contentTypeFor(encoding) }
 }
 
 /** The bytes before and after the orders' fragments (encoded fragments are simply concatenated between them). */
