@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import { compiledOnce } from '../db/compiled-once.js'
 import type { ServiceDatabase } from '../db/database.js'
 
 type Scope = 'address' | 'login_address' | 'login'
@@ -52,19 +53,22 @@ export interface LoginCheck {
 }
 
 /** Whether this login from this address may try a password now. */
-export async function checkLoginAllowed(db: Kysely<ServiceDatabase>, keys: ThrottleKeys, now = new Date()): Promise<LoginCheck> {
-  const k = keysOf(keys)
-  const rows = await db
+const failuresOf = compiledOnce((db: Kysely<ServiceDatabase>, loginAddress: string, address: string, login: string) =>
+  db
     .selectFrom('login_failures')
     .selectAll()
     .where((eb) =>
       eb.or([
-        eb.and([eb('scope', '=', 'login_address'), eb('key_hash', '=', k.login_address)]),
-        eb.and([eb('scope', '=', 'address'), eb('key_hash', '=', k.address)]),
-        eb.and([eb('scope', '=', 'login'), eb('key_hash', '=', k.login)]),
+        eb.and([eb('scope', '=', 'login_address'), eb('key_hash', '=', loginAddress)]),
+        eb.and([eb('scope', '=', 'address'), eb('key_hash', '=', address)]),
+        eb.and([eb('scope', '=', 'login'), eb('key_hash', '=', login)]),
       ]),
-    )
-    .execute()
+    ),
+)
+
+export async function checkLoginAllowed(db: Kysely<ServiceDatabase>, keys: ThrottleKeys, now = new Date()): Promise<LoginCheck> {
+  const k = keysOf(keys)
+  const { rows } = await failuresOf(db, k.login_address, k.address, k.login)
   const byScope = new Map(rows.map((r) => [r.scope, r]))
   const pairFailed = byScope.has('login_address')
   for (const scope of ['login_address', 'address'] as const) {

@@ -7,9 +7,10 @@
  *   - date → 'YYYY-MM-DD' string (no time-zone shift),
  *   - timestamptz → Date, jsonb → parsed value, bytea → Buffer.
  */
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely'
+import { Kysely, PostgresDialect, sql, WithSchemaPlugin, type Transaction } from 'kysely'
 import pg from 'pg'
 import { PGlite } from '@electric-sql/pglite'
 import { PGliteDialect } from 'kysely-pglite-dialect'
@@ -126,8 +127,47 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Statements kept prepared per connection; beyond this, further texts run unnamed (parsed and planned each time). */
+const PREPARED_PER_CONNECTION = 200
+
+/**
+ * A pg client that prepares every parameterised statement it sends, by a name derived from its text, so a statement
+ * the service sends again on the same connection skips PostgreSQL's parse and analysis, and once PostgreSQL deems a
+ * generic plan as good as a custom one, its planning too. The exchange's statements are few and fixed (Kysely
+ * compiles a query to the same text each time; lists go as one array parameter), so each connection prepares a few
+ * dozen. Texts that vary (multi-row inserts of different lengths) are bounded by PREPARED_PER_CONNECTION.
+ */
+class PreparingClient extends pg.Client {
+  private prepared = new Set<string>()
+
+  override query(...args: unknown[]): never {
+    const [text, values] = args
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+      const name = statementName(text)
+      if (this.prepared.has(name) || this.prepared.size < PREPARED_PER_CONNECTION) {
+        this.prepared.add(name)
+        args = [{ name, text, values }, ...args.slice(2)]
+      }
+    }
+    return (super.query as (...a: unknown[]) => never)(...args)
+  }
+}
+
+const statementNames = new Map<string, string>()
+
+function statementName(text: string): string {
+  let name = statementNames.get(text)
+  if (name === undefined) {
+    name = `s_${createHash('sha1').update(text).digest('base64url')}`
+    if (statementNames.size >= 1000) statementNames.clear()
+    statementNames.set(text, name)
+  }
+  return name
+}
+
 function createPool(connectionString: string, options: ConnectionOptions): pg.Pool {
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString,
     types: pgTypes,
     max: options.poolSize ?? 10,
@@ -211,7 +251,10 @@ export async function openDatabases(options: ConnectionOptions): Promise<Databas
     execOlveryScript = (script) => execOnPool(pool, script)
   }
 
-  const olvery = olveryRoot.withSchema(options.olveryDbSchema)
+  // One plugin object for every view of the platform's schema, so queries compiled once (src/db/compiled-once.ts)
+  // serve the transactions of `olveryIn` too.
+  const olverySchema = new WithSchemaPlugin(options.olveryDbSchema)
+  const olvery = olveryRoot.withPlugin(olverySchema)
   const db = root.withSchema(SERVICE_SCHEMA)
   const shared = !options.olveryDatabaseUrl
   let closed = false
@@ -220,7 +263,7 @@ export async function openDatabases(options: ConnectionOptions): Promise<Databas
     db,
     olvery,
     olveryIn: (trx) =>
-      shared ? (trx.withoutPlugins() as unknown as Kysely<OlveryDatabase>).withSchema(options.olveryDbSchema) : olvery,
+      shared ? (trx.withoutPlugins() as unknown as Kysely<OlveryDatabase>).withPlugin(olverySchema) : olvery,
     execScript,
     execOlveryScript,
     async ping() {

@@ -8,6 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { sql, type Kysely, type Transaction } from 'kysely'
+import { compiledOnce } from '../db/compiled-once.js'
 import type { ServiceDatabase } from '../db/database.js'
 import { toIntegration, type Integration } from '../integrations/integrations.repository.js'
 
@@ -42,6 +43,21 @@ export interface OpenedSession {
   expiresAt: Date
 }
 
+const insertSession = compiledOnce(
+  (db: Kysely<ServiceDatabase>, integrationId: string, cookieHash: string, sessidHash: string, clientAddress: string | null, ttlSeconds: number) =>
+    db
+      .insertInto('sessions')
+      .values({
+        integration_id: integrationId,
+        cookie_hash: cookieHash,
+        sessid_hash: sessidHash,
+        client_address: clientAddress,
+        // The database clock, like created_at and the rotation time of the credentials it is compared with.
+        expires_at: sql<Date>`now() + make_interval(secs => ${ttlSeconds})`,
+      })
+      .returning(['id', 'expires_at']),
+)
+
 /** Opens a new session for an integration; it lives `ttlSeconds` from now and is extended on every use. */
 export async function openSession(
   db: Db,
@@ -49,18 +65,15 @@ export async function openSession(
 ): Promise<OpenedSession> {
   const cookieValue = randomAlnum(TOKEN_LENGTH)
   const sessid = randomAlnum(TOKEN_LENGTH) // independent of the cookie value (PROTOCOL.md §3.1)
-  const row = await db
-    .insertInto('sessions')
-    .values({
-      integration_id: params.integrationId,
-      cookie_hash: hashToken(cookieValue),
-      sessid_hash: hashToken(sessid),
-      client_address: params.clientAddress ?? null,
-      // The database clock, like created_at and the rotation time of the credentials it is compared with.
-      expires_at: sql<Date>`now() + make_interval(secs => ${params.ttlSeconds})`,
-    })
-    .returning(['id', 'expires_at'])
-    .executeTakeFirstOrThrow()
+  const { rows } = await insertSession(
+    db,
+    params.integrationId,
+    hashToken(cookieValue),
+    hashToken(sessid),
+    params.clientAddress ?? null,
+    params.ttlSeconds,
+  )
+  const row = rows[0]!
   return { sessionId: row.id, cookieValue, sessid, expiresAt: row.expires_at }
 }
 
@@ -87,7 +100,8 @@ export interface FoundSession {
  */
 const TOUCH_WHEN_REMAINING = 0.95
 
-function sessionQuery(db: Db, ttlSeconds: number) {
+/** `touchWithin`: seconds; a session expiring sooner than that from now is due for a touch. */
+function sessionQuery(db: Db, touchWithin: number) {
   return db
     .selectFrom('sessions')
     .innerJoin('integrations', 'integrations.id', 'sessions.integration_id')
@@ -113,7 +127,7 @@ function sessionQuery(db: Db, ttlSeconds: number) {
     .select((eb) => [
       eb.and([eb('sessions.revoked_at', 'is', null), eb('sessions.expires_at', '>', sql<Date>`now()`)]).as('live'),
       eb('credentials.rotated_at', '>', eb.ref('sessions.created_at')).as('rotated'),
-      eb('sessions.expires_at', '<', sql<Date>`now() + make_interval(secs => ${ttlSeconds * TOUCH_WHEN_REMAINING})`).as('due_for_touch'),
+      eb('sessions.expires_at', '<', sql<Date>`now() + make_interval(secs => ${touchWithin})`).as('due_for_touch'),
     ])
 }
 
@@ -137,9 +151,13 @@ function toFoundSession(row: SessionQueryRow): FoundSession {
 }
 
 /** The session named by a cookie value (live or not; the caller decides), or null. `ttlSeconds` sets `dueForTouch`. */
+const sessionByCookie = compiledOnce((db: Kysely<ServiceDatabase>, cookieHash: string, touchWithin: number) =>
+  sessionQuery(db, touchWithin).where('sessions.cookie_hash', '=', cookieHash),
+)
+
 export async function findSessionByCookie(db: Db, cookieValue: string, ttlSeconds: number): Promise<FoundSession | null> {
-  const row = await sessionQuery(db, ttlSeconds).where('sessions.cookie_hash', '=', hashToken(cookieValue)).executeTakeFirst()
-  return row ? toFoundSession(row) : null
+  const { rows } = await sessionByCookie(db, hashToken(cookieValue), ttlSeconds * TOUCH_WHEN_REMAINING)
+  return rows[0] ? toFoundSession(rows[0]) : null
 }
 
 /**
@@ -147,7 +165,7 @@ export async function findSessionByCookie(db: Db, cookieValue: string, ttlSecond
  * is rare (1C always sends the cookie), and the newest session wins should two ever share a hash.
  */
 export async function findSessionBySessid(db: Db, sessid: string, ttlSeconds: number): Promise<FoundSession | null> {
-  const row = await sessionQuery(db, ttlSeconds)
+  const row = await sessionQuery(db, ttlSeconds * TOUCH_WHEN_REMAINING)
     .where('sessions.sessid_hash', '=', hashToken(sessid))
     .orderBy('sessions.created_at', 'desc')
     .limit(1)

@@ -3,6 +3,7 @@
  * acknowledged per order. Every function takes the transaction of the exchange step that calls it.
  */
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely'
+import { compiledOnce } from '../db/compiled-once.js'
 import type { OrderStateTable, ServiceDatabase } from '../db/database.js'
 
 type Trx = Transaction<ServiceDatabase>
@@ -19,9 +20,12 @@ export interface ExportState {
  * Rule 5: takes the integration's row lock for the rest of the transaction, so query and success of one integration
  * never interleave, whichever replica serves them.
  */
+const lockedExportState = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: string) =>
+  db.selectFrom('export_state').selectAll().where('integration_id', '=', integrationId).forUpdate(),
+)
+
 export async function lockExportState(trx: Trx, integrationId: string): Promise<ExportState> {
-  const lockRow = () =>
-    trx.selectFrom('export_state').selectAll().where('integration_id', '=', integrationId).forUpdate().executeTakeFirst()
+  const lockRow = async () => (await lockedExportState(trx, integrationId)).rows[0]
   // One statement on every exchange but an integration's first; two replicas creating the row at once both end here.
   let row = await lockRow()
   if (!row) {
@@ -56,18 +60,51 @@ export interface OrderState {
 
 /** Orders whose state is not settled: sent but not acknowledged at the sent fingerprint, or cleared by a re-export. */
 export async function findUnsettledOrderIds(trx: Trx, integrationId: string): Promise<string[]> {
-  const rows = await trx
-    .selectFrom('order_state')
-    .select('order_id')
-    .where('integration_id', '=', integrationId)
-    .where((eb) =>
-      eb.or([
-        eb('acked_fingerprint', 'is', null),
-        eb('acked_fingerprint', 'is distinct from', eb.ref('last_sent_fingerprint')),
-      ]),
-    )
-    .execute()
-  return rows.map((r) => r.order_id)
+  return (await findQueryBacklog(trx, integrationId)).unsettled
+}
+
+/**
+ * What a `query` reads of its integration once it holds the lock, in one round trip: the latest batch (rule 7 looks
+ * for a poison served alone) and the unsettled orders (candidates whatever the watermark says).
+ *
+ * Not part of the locking statement: a statement that waits for the lock keeps the snapshot it started with, so
+ * whatever it reads besides the locked row would predate the transaction it waited for.
+ */
+const queryBacklog = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: string) =>
+  sql<{
+    id: number | null
+    session_id: string | null
+    order_count: number | null
+    acknowledged_at: Date | null
+    watermark_candidate: Date | null
+    unsettled: string[]
+  }>`
+    select b.id, b.session_id, b.order_count, b.acknowledged_at, b.watermark_candidate,
+           array(select s.order_id::text
+                   from commerceml.order_state s
+                  where s.integration_id = ${integrationId}
+                    and (s.acked_fingerprint is null or s.acked_fingerprint is distinct from s.last_sent_fingerprint)
+           ) as unsettled
+      from (select 1) as one
+      left join lateral (
+             select id, session_id, order_count, acknowledged_at, watermark_candidate
+               from commerceml.batches
+              where integration_id = ${integrationId}
+              order by id desc
+              limit 1
+           ) as b on true`,
+)
+
+export async function findQueryBacklog(
+  trx: Trx,
+  integrationId: string,
+): Promise<{ latestBatch: BatchSummary | null; unsettled: string[] }> {
+  const { rows } = await queryBacklog(trx, integrationId)
+  const row = rows[0]!
+  return {
+    latestBatch: row.id === null ? null : toBatchSummary({ ...row, id: row.id, session_id: row.session_id!, order_count: row.order_count! }),
+    unsettled: row.unsettled,
+  }
 }
 
 export async function findOrderStates(trx: Trx, integrationId: string, orderIds: readonly string[]): Promise<Map<string, OrderState>> {
@@ -201,26 +238,13 @@ function toBatchSummary(row: {
 
 const batchSummaryColumns = ['id', 'session_id', 'order_count', 'acknowledged_at', 'watermark_candidate'] as const
 
-export async function findLatestBatch(trx: Trx, integrationId: string): Promise<BatchSummary | null> {
-  const row = await trx
-    .selectFrom('batches')
-    .select(batchSummaryColumns)
-    .where('integration_id', '=', integrationId)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  return row ? toBatchSummary(row) : null
-}
-
 /** Rule 2: the batch of the session's latest query (a later query in the same session supersedes an earlier one). */
+const latestSessionBatch = compiledOnce((db: Kysely<ServiceDatabase>, sessionId: string) =>
+  db.selectFrom('batches').select(batchSummaryColumns).where('session_id', '=', sessionId).orderBy('id', 'desc').limit(1),
+)
+
 export async function findLatestSessionBatch(trx: Trx, sessionId: string): Promise<BatchSummary | null> {
-  const row = await trx
-    .selectFrom('batches')
-    .select(batchSummaryColumns)
-    .where('session_id', '=', sessionId)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst()
+  const row = (await latestSessionBatch(trx, sessionId)).rows[0]
   return row ? toBatchSummary(row) : null
 }
 
@@ -307,7 +331,8 @@ export async function addBatchItems(trx: Trx, batchId: number, items: readonly B
 
 /**
  * Finishes the batch: removes the items the plan left for later, stores the document's head and tail and its size,
- * marks every remaining item as sent in `order_state`, and counts the query in the export state.
+ * marks every remaining item as sent in `order_state`, and counts the query in the export state. The batch row and
+ * the count are one statement; an empty answer (the common poll) makes no other.
  */
 export async function closeBatch(
   trx: Trx,
@@ -315,20 +340,25 @@ export async function closeBatch(
 ): Promise<number> {
   const { opening, closing } = params
   const { integrationId, queryStartedAt: now } = opening
-  let batchId = params.batchId
-  if (batchId === null) {
-    batchId = (await trx.insertInto('batches').values(batchRow(opening, closing)).returning('id').executeTakeFirstOrThrow()).id
-  } else {
-    if (params.leftOut.length > 0) {
-      await trx
-        .deleteFrom('batch_items')
-        .where('batch_id', '=', batchId)
-        .where('order_id', '=', (eb) => eb.fn.any(eb.val([...params.leftOut])))
-        .execute()
-    }
-    const { integration_id, session_id, ...closed } = batchRow(opening, closing)
-    await trx.updateTable('batches').set(closed).where('id', '=', batchId).execute()
+  if (params.batchId !== null && params.leftOut.length > 0) {
+    await trx
+      .deleteFrom('batch_items')
+      .where('batch_id', '=', params.batchId)
+      .where('order_id', '=', (eb) => eb.fn.any(eb.val([...params.leftOut])))
+      .execute()
   }
+  const withCount = trx.with('counted', (db) =>
+    db
+      .updateTable('export_state')
+      .set((eb) => ({ last_query_at: now, queries_since_success: eb('queries_since_success', '+', 1) }))
+      .where('integration_id', '=', integrationId)
+      .returning('integration_id'),
+  )
+  const { integration_id, session_id, ...closed } = batchRow(opening, closing)
+  const { id: batchId } =
+    params.batchId === null
+      ? await withCount.insertInto('batches').values(batchRow(opening, closing)).returning('id').executeTakeFirstOrThrow()
+      : await withCount.updateTable('batches').set(closed).where('id', '=', params.batchId).returning('id').executeTakeFirstOrThrow()
   if (closing.orderCount > 0) {
     await sql`
       insert into commerceml.order_state as s
@@ -345,11 +375,6 @@ export async function closeBatch(
              last_error = null,
              last_error_at = null`.execute(trx)
   }
-  await trx
-    .updateTable('export_state')
-    .set((eb) => ({ last_query_at: now, queries_since_success: eb('queries_since_success', '+', 1) }))
-    .where('integration_id', '=', integrationId)
-    .execute()
   return batchId
 }
 
@@ -402,6 +427,36 @@ export async function readBatchDocument(db: Kysely<ServiceDatabase>, batchId: nu
   return Buffer.concat(chunks)
 }
 
+// One statement: the batch, its orders' states and the export state (greatest() ignores a null watermark, or a
+// null candidate, so the watermark only ever moves forward).
+const acknowledgement = compiledOnce(
+  (db: Kysely<ServiceDatabase>, integrationId: string, batchId: number, now: Date, watermarkCandidate: Date | null) =>
+    sql`
+    with acknowledged as (
+           update commerceml.batches set acknowledged_at = ${now} where id = ${batchId} returning id
+         ),
+         counted as (
+           update commerceml.export_state
+              set last_success_at = ${now},
+                  queries_since_success = 0,
+                  watermark = greatest(watermark, ${watermarkCandidate}::timestamptz)
+            where integration_id = ${integrationId}
+           returning integration_id
+         )
+    insert into commerceml.order_state as s
+           (integration_id, order_id, order_number, acked_fingerprint, acked_batch_id, acked_at, unacked_serves)
+    select ${integrationId}, bi.order_id, bi.order_number, bi.fingerprint, bi.batch_id, ${now}, 0
+      from commerceml.batch_items bi
+     where bi.batch_id = ${batchId}
+    on conflict (integration_id, order_id) do update
+       set acked_fingerprint = excluded.acked_fingerprint,
+           acked_batch_id = excluded.acked_batch_id,
+           acked_at = excluded.acked_at,
+           unacked_serves = 0,
+           isolated_at = null
+     where s.acked_batch_id is null or s.acked_batch_id < excluded.acked_batch_id`,
+)
+
 /**
  * Rule 2: the acknowledged fingerprint of every order of the batch becomes the one that was sent, unless a later
  * batch was acknowledged for it already (two exchanges of one 1C base may confirm out of order). The watermark moves
@@ -417,31 +472,5 @@ export async function acknowledgeBatchItems(
   params: { integrationId: string; batch: BatchSummary; now: Date },
 ): Promise<void> {
   const { integrationId, batch, now } = params
-  await trx.updateTable('batches').set({ acknowledged_at: now }).where('id', '=', batch.id).execute()
-  await sql`
-    insert into commerceml.order_state as s
-           (integration_id, order_id, order_number, acked_fingerprint, acked_batch_id, acked_at, unacked_serves)
-    select ${integrationId}, bi.order_id, bi.order_number, bi.fingerprint, bi.batch_id, ${now}, 0
-      from commerceml.batch_items bi
-     where bi.batch_id = ${batch.id}
-    on conflict (integration_id, order_id) do update
-       set acked_fingerprint = excluded.acked_fingerprint,
-           acked_batch_id = excluded.acked_batch_id,
-           acked_at = excluded.acked_at,
-           unacked_serves = 0,
-           isolated_at = null
-     where s.acked_batch_id is null or s.acked_batch_id < excluded.acked_batch_id`.execute(trx)
-  await trx
-    .updateTable('export_state')
-    .set((eb) => ({
-      last_success_at: now,
-      queries_since_success: 0,
-      ...(batch.watermarkCandidate
-        ? {
-            watermark: sql<Date>`greatest(coalesce(${eb.ref('watermark')}, ${batch.watermarkCandidate}), ${batch.watermarkCandidate})`,
-          }
-        : {}),
-    }))
-    .where('integration_id', '=', integrationId)
-    .execute()
+  await acknowledgement(trx, integrationId, batch.id, now, batch.watermarkCandidate)
 }

@@ -10,15 +10,15 @@ import type { Databases } from '../db/connection.js'
 import type { ServiceDatabase } from '../db/database.js'
 import type { Integration } from '../integrations/integrations.repository.js'
 import type { OlveryDatabase } from '../olvery/olvery.schema.js'
-import { findCandidateOrders, findLocationTimezone, findOldestOpenTransaction, loadOrders } from '../olvery/orders.source.js'
+import { findCandidateOrders, findScanStart, loadOrders } from '../olvery/orders.source.js'
 import {
   acknowledgeBatchItems,
   addBatchItems,
   closeBatch,
   findBatchOrderIds,
-  findLatestBatch,
   findLatestSessionBatch,
   findOrderStates,
+  findQueryBacklog,
   findUnsettledOrderIds,
   forgetOrderStates,
   lockExportState,
@@ -123,11 +123,13 @@ export async function scanPendingOrders(
     watermark: Date | null
     wanted: number
     keep?: (rendered: RenderedOrder[]) => Promise<void>
+    /** The integration's unsettled orders, when the caller has read them already (read here otherwise). */
+    unsettled?: readonly string[]
   },
 ): Promise<PendingScan> {
   const { integration, watermark, wanted, keep } = params
   const rules = integration.settings.paymentRules
-  const unsettled = await findUnsettledOrderIds(trx, integration.id)
+  const unsettled = params.unsettled ?? (await findUnsettledOrderIds(trx, integration.id))
   const candidates = await findCandidateOrders(olvery, {
     companyId: integration.companyId,
     changedSince: watermark,
@@ -212,10 +214,6 @@ export function planBatch(pending: readonly PendingOrder[], batchSize: number, p
   }
 }
 
-async function documentTimezone(olvery: Kysely<OlveryDatabase>, integration: Integration): Promise<string> {
-  return integration.settings.timezone ?? (await findLocationTimezone(olvery, integration.locationId)) ?? FALLBACK_TIMEZONE
-}
-
 /**
  * A whole document in memory, for the admin preview: the same frame a `query` stores with its batch, around the
  * fragments encoded the same way (a `query` streams its document through the batch instead).
@@ -256,10 +254,9 @@ export async function queryOrders(
   return databases.db.transaction().execute(async (trx) => {
     const state: ExportState = await lockExportState(trx, integration.id)
     const olvery = databases.olveryIn(trx)
-    const timezone = await documentTimezone(olvery, integration)
+    const { latestBatch: previous, unsettled } = await findQueryBacklog(trx, integration.id)
 
     // An order served alone and still not acknowledged is the poison: isolate it (rule 7).
-    const previous = await findLatestBatch(trx, integration.id)
     let isolatedAlone = false
     if (previous && !previous.acknowledgedAt && previous.orderCount === 1) {
       const [orderId] = await findBatchOrderIds(trx, previous.id)
@@ -284,12 +281,14 @@ export async function queryOrders(
     // Read before the scan: a platform transaction that commits after this read is visible to the scan's statements
     // (read committed), and one still open holds the watermark back (rule 4, below). Read after the scan, one that
     // committed in between would be neither.
-    const openSince = await findOldestOpenTransaction(olvery)
+    const { oldestOpenTransaction: openSince, locationTimezone } = await findScanStart(olvery, integration.locationId)
+    const timezone = integration.settings.timezone ?? locationTimezone ?? FALLBACK_TIMEZONE
     const batchSize = integration.settings.batchSize
     const scan = await scanPendingOrders(trx, olvery, {
       integration,
       watermark: state.watermark,
       wanted: batchSize + 1,
+      unsettled,
       keep: async (rendered) => {
         const items = rendered.map(({ pending, fragment }) => {
           const bytes = encodeChunk(fragment, encoding)

@@ -2,6 +2,7 @@
  * Integrations and their 1C credentials. Rows are converted to the domain `Integration` here and nowhere else.
  */
 import { sql, type Kysely, type Transaction } from 'kysely'
+import { compiledOnce } from '../db/compiled-once.js'
 import type { IntegrationRow, ServiceDatabase } from '../db/database.js'
 import { generateLogin, generatePassword, hashPassword } from '../auth/onec-credentials.js'
 import { toSettings, type IntegrationSettings, type IntegrationSettingsInput } from './settings.schema.js'
@@ -113,14 +114,17 @@ export interface IntegrationLogin {
   rotatedAt: Date
 }
 
-export async function findIntegrationByLogin(db: Db, login: string): Promise<IntegrationLogin | null> {
-  const row = await db
+const integrationByLogin = compiledOnce((db: Kysely<ServiceDatabase>, login: string) =>
+  db
     .selectFrom('credentials')
     .innerJoin('integrations', 'integrations.id', 'credentials.integration_id')
     .selectAll('integrations')
     .select(['credentials.password_hash', 'credentials.rotated_at'])
-    .where('credentials.login', '=', login)
-    .executeTakeFirst()
+    .where('credentials.login', '=', login),
+)
+
+export async function findIntegrationByLogin(db: Db, login: string): Promise<IntegrationLogin | null> {
+  const row = (await integrationByLogin(db, login)).rows[0]
   if (!row) return null
   const { password_hash, rotated_at, ...integration } = row
   return { integration: toIntegration(integration), passwordHash: password_hash, rotatedAt: rotated_at }

@@ -3,6 +3,7 @@
  * writes, and the service may run with a read-only role on OLVERY_DATABASE_URL.
  */
 import { sql, type Kysely } from 'kysely'
+import { compiledOnce } from '../db/compiled-once.js'
 import type { OlveryDatabase } from './olvery.schema.js'
 import type { PlatformCompany, PlatformOrder, PlatformOrderItem, PlatformPayment } from './platform-order.js'
 
@@ -26,7 +27,17 @@ export async function findCandidateOrders(
 ): Promise<CandidateOrder[]> {
   const { companyId, changedSince } = params
   const alsoIds = [...new Set(params.alsoIds ?? [])]
-  const rows = await olvery
+  const { rows } =
+    changedSince === null
+      ? await everyCandidate(olvery, companyId)
+      : alsoIds.length === 0
+        ? await changedCandidates(olvery, companyId, changedSince)
+        : await changedOrNamedCandidates(olvery, companyId, changedSince, alsoIds)
+  return rows.map((row) => ({ id: row.id, changedAt: row.changed_at }))
+}
+
+function candidates(olvery: Olvery, companyId: string) {
+  return olvery
     .selectFrom('orders as o')
     .select((eb) => [
       'o.id',
@@ -38,32 +49,36 @@ export async function findCandidateOrders(
         .as('changed_at'),
     ])
     .where('o.company_id', '=', companyId)
-    .$if(changedSince !== null, (qb) =>
-      qb.where('o.id', 'in', (eb) => {
-        const since = changedSince!
-        const changed = eb
-          .selectFrom('orders as oc')
-          .select('oc.id')
-          .where('oc.company_id', '=', companyId)
-          .where('oc.updated_at', '>=', since)
-          .union(
-            eb
-              .selectFrom('payments as pc')
-              .innerJoin('orders as op', 'op.id', 'pc.order_id')
-              .select('pc.order_id as id')
-              .where('pc.updated_at', '>=', since)
-              .where('op.company_id', '=', companyId),
-          )
-        return alsoIds.length
-          ? changed.union(eb.selectFrom('orders as oi').select('oi.id').where('oi.id', '=', eb.fn.any(eb.val(alsoIds))))
-          : changed
-      }),
-    )
     .orderBy('changed_at')
     .orderBy('o.id')
-    .execute()
-  return rows.map((row) => ({ id: row.id, changedAt: row.changed_at }))
 }
+
+function changedIds(olvery: Olvery, companyId: string, since: Date) {
+  return olvery
+    .selectFrom('orders as oc')
+    .select('oc.id')
+    .where('oc.company_id', '=', companyId)
+    .where('oc.updated_at', '>=', since)
+    .union(
+      olvery
+        .selectFrom('payments as pc')
+        .innerJoin('orders as op', 'op.id', 'pc.order_id')
+        .select('pc.order_id as id')
+        .where('pc.updated_at', '>=', since)
+        .where('op.company_id', '=', companyId),
+    )
+}
+
+/** Built once each (src/db/compiled-once.ts): a poll sends the same text every time. */
+const everyCandidate = compiledOnce(candidates)
+const changedCandidates = compiledOnce((olvery: Olvery, companyId: string, since: Date) =>
+  candidates(olvery, companyId).where('o.id', 'in', changedIds(olvery, companyId, since)),
+)
+const changedOrNamedCandidates = compiledOnce((olvery: Olvery, companyId: string, since: Date, ids: string[]) =>
+  candidates(olvery, companyId).where('o.id', 'in', (eb) =>
+    changedIds(olvery, companyId, since).union(eb.selectFrom('orders as oi').select('oi.id').where('oi.id', '=', eb.fn.any(eb.val(ids)))),
+  ),
+)
 
 function toCompany(row: {
   id: string
@@ -350,22 +365,36 @@ export async function findCompanyOrdersByIdsOrNumbers(
   return byId.union(byNumber).execute()
 }
 
+const scanStart = compiledOnce((olvery: Olvery, locationId: string) =>
+  olvery.selectNoFrom((eb) => [
+    sql<Date | null>`(
+      select min(xact_start)
+        from pg_stat_activity
+       where datname = current_database()
+         and pid <> pg_backend_pid()
+         and backend_type = 'client backend'
+         and xact_start is not null)`.as('since'),
+    eb.selectFrom('locations').select('timezone').where('id', '=', locationId).as('timezone'),
+  ]),
+)
+
 /**
- * When the oldest transaction still open on the platform's database began (other than the caller's own, and only
- * client sessions: autovacuum is no writer of orders), or null when none is, or none is visible to this role.
+ * What a query reads of the platform before its candidate scan, in one round trip.
  *
- * Rows written by such a transaction carry an `updated_at` no earlier than its start, and become visible only when
- * it commits, however late: the watermark must not pass that start (EXPORT-SEMANTICS.md rule 4). PostgreSQL shows
- * `xact_start` of other roles' sessions only to roles with `pg_read_all_stats`; without it the safety lag alone
- * covers late commits.
+ * `oldestOpenTransaction`: when the oldest transaction still open on the platform's database began (other than the
+ * caller's own, and only client sessions: autovacuum is no writer of orders), or null when none is, or none is
+ * visible to this role. Rows written by such a transaction carry an `updated_at` no earlier than its start, and
+ * become visible only when it commits, however late: the watermark must not pass that start (EXPORT-SEMANTICS.md
+ * rule 4). It must be read in a statement before the scan's: read in the scan's own statement, a transaction that
+ * commits between the statement's snapshot and the read would be in neither. PostgreSQL shows `xact_start` of other
+ * roles' sessions only to roles with `pg_read_all_stats`; without it the safety lag alone covers late commits.
+ *
+ * `locationTimezone`: the location's time zone (null when the location is unknown), for the document's date.
  */
-export async function findOldestOpenTransaction(olvery: Olvery): Promise<Date | null> {
-  const { rows } = await sql<{ since: Date | null }>`
-    select min(xact_start) as since
-      from pg_stat_activity
-     where datname = current_database()
-       and pid <> pg_backend_pid()
-       and backend_type = 'client backend'
-       and xact_start is not null`.execute(olvery)
-  return rows[0]?.since ?? null
+export async function findScanStart(
+  olvery: Olvery,
+  locationId: string,
+): Promise<{ oldestOpenTransaction: Date | null; locationTimezone: string | null }> {
+  const row = (await scanStart(olvery, locationId)).rows[0]!
+  return { oldestOpenTransaction: row.since, locationTimezone: row.timezone }
 }
