@@ -19,7 +19,7 @@ import { dropDatabase, prepareDatabase, totalOrdersForSupplier, type BenchDataba
 import { measureExport, type ExportResult } from './bench/export.js'
 import { parseBenchArgs, UsageError, USAGE, type BenchOptions } from './bench/options.js'
 import { measurePoll, type PollResult } from './bench/poll.js'
-import { REPO_ROOT, stopAll, WORK_DIR } from './bench/processes.js'
+import { REPO_ROOT, setServiceNodeArgs, stopAll, WORK_DIR } from './bench/processes.js'
 import {
   clientsTable,
   count,
@@ -223,6 +223,7 @@ async function main(): Promise<void> {
   let results: Results
   try {
     if (options.build) build()
+    setServiceNodeArgs(options.serviceNodeArgs)
     results = await measure(options, databases)
   } finally {
     await cleanUp()

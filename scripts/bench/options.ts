@@ -68,10 +68,12 @@ export interface BenchOptions {
   profile: boolean
   /** Where to write the results as Markdown; null = print only. */
   out: string | null
+  /** Options for node in the service processes (`--node-args`), e.g. `--max-old-space-size=192`. */
+  serviceNodeArgs: string[]
 }
 
 export const USAGE = `Usage: npm run bench -- [--quick] [--runs N] [--only poll,export,clients] [--keep] [--reuse]
-                       [--no-build] [--profile | --no-profile] [--out FILE | --no-out]
+                       [--no-build] [--profile | --no-profile] [--out FILE | --no-out] [--node-args "ARGS"]
 
 A full run (about 15 minutes, 3 of them seeding a million orders) prints the tables and writes BENCHMARKS.md.
 
@@ -85,6 +87,9 @@ A full run (about 15 minutes, 3 of them seeding a million orders) prints the tab
   --profile     profile the service (node --cpu-prof) in one more export and one more clients run; on by default
                 in full runs
   --out FILE    write the results as Markdown (default BENCHMARKS.md for full runs); --no-out prints only
+  --node-args "ARGS"
+                options for node in every service process, e.g. "--max-old-space-size=192" to measure the service
+                under a heap limit (the report's Code line shows the command)
 
 Environment: BENCH_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres: a role that may
 create and drop databases. The benchmark creates its own databases olvery_bench_* on that server.`
@@ -111,6 +116,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchOpt
         'no-profile': { type: 'boolean' },
         out: { type: 'string' },
         'no-out': { type: 'boolean' },
+        'node-args': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }))
@@ -137,6 +143,10 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchOpt
   if (values.profile && values['no-profile']) throw new UsageError(`--profile and --no-profile contradict each other\n${USAGE}`)
   if (values.out !== undefined && values['no-out']) throw new UsageError(`--out and --no-out contradict each other\n${USAGE}`)
 
+  const serviceNodeArgs = (values['node-args'] ?? '').split(/\s+/).filter(Boolean)
+  const notOptions = serviceNodeArgs.filter((arg) => !arg.startsWith('--'))
+  if (notOptions.length > 0) throw new UsageError(`--node-args takes options for node (--…), got "${notOptions.join(' ')}"\n${USAGE}`)
+
   const adminUrl = (env['BENCH_DATABASE_URL'] || env['DATABASE_URL'] || DEFAULT_ADMIN_URL).trim()
   if (!/^postgres(ql)?:\/\//.test(adminUrl)) throw new UsageError('BENCH_DATABASE_URL (or DATABASE_URL) must be a postgres:// URL')
 
@@ -149,5 +159,6 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): BenchOpt
     build: !values['no-build'],
     profile: values.profile ?? (values['no-profile'] ? false : base.name === 'full'),
     out: values['no-out'] ? null : (values.out ?? (base.name === 'full' ? 'BENCHMARKS.md' : null)),
+    serviceNodeArgs,
   }
 }

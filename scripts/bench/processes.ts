@@ -226,13 +226,26 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env
 }
 
+let serviceNodeArgs: readonly string[] = []
+
+/** Options for node itself in every service process started from now on (`--node-args`), e.g. a heap limit. */
+export function setServiceNodeArgs(args: readonly string[]): void {
+  serviceNodeArgs = args
+}
+
+/** How the service processes are started, for the report. */
+export function serviceCommand(): string {
+  return ['node', ...serviceNodeArgs, 'dist/server.js'].join(' ')
+}
+
 /**
  * The service as production runs it: `node dist/server.js`, configured by the environment alone; waits for /ready.
  * `cpuProfileDir` adds `--cpu-prof`: V8 writes a .cpuprofile there when the process exits.
  */
 export async function startService(params: { label: string; databaseUrl: string; cpuProfileDir?: string }): Promise<ServerProcess> {
   const port = await freePort()
-  const nodeArgs = params.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${params.cpuProfileDir}`, SERVER_ENTRY] : [SERVER_ENTRY]
+  const profile = params.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${params.cpuProfileDir}`] : []
+  const nodeArgs = [...serviceNodeArgs, ...profile, SERVER_ENTRY]
   return startServer({
     label: params.label,
     nodeArgs,

