@@ -19,6 +19,12 @@ interface Buildable<O> {
   compile(db: QueryExecutorProvider): CompiledQuery<O>
 }
 
+/**
+ * Starts the text of a statement to be planned for each execution's values, never by a cached generic plan (the pg
+ * pool does not prepare it; src/db/connection.ts).
+ */
+export const PLAN_EACH_TIME = '/* planned each time */ '
+
 class Placeholder {
   constructor(readonly index: number) {}
 }
@@ -38,6 +44,7 @@ function scopeOf(db: QueryExecutorProvider): object | undefined {
 
 export function compiledOnce<DB, A extends unknown[], O>(
   build: (db: Kysely<DB>, ...args: A) => Buildable<O>,
+  options: { planEachTime?: boolean } = {},
 ): (db: Kysely<DB>, ...args: A) => Promise<QueryResult<O>> {
   const compiledByScope = new WeakMap<object, CompiledQuery<O>>()
   const arities = new WeakMap<CompiledQuery<O>, number>()
@@ -49,7 +56,7 @@ export function compiledOnce<DB, A extends unknown[], O>(
     if (unused.length > 0) {
       throw new Error(`compiledOnce: argument(s) ${unused.join(', ')} are not values of the query: ${compiled.sql}`)
     }
-    return compiled
+    return options.planEachTime ? { ...compiled, sql: PLAN_EACH_TIME + compiled.sql } : compiled
   }
   return async (db, ...args) => {
     const scope = scopeOf(db)

@@ -15,6 +15,7 @@ import pg from 'pg'
 import { PGlite } from '@electric-sql/pglite'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import type { Logger } from 'pino'
+import { PLAN_EACH_TIME } from './compiled-once.js'
 import type { ServiceDatabase } from './database.js'
 import type { OlveryDatabase } from '../olvery/olvery.schema.js'
 
@@ -132,17 +133,21 @@ const PREPARED_PER_CONNECTION = 200
 
 /**
  * A pg client that prepares every parameterised statement it sends, by a name derived from its text, so a statement
- * the service sends again on the same connection skips PostgreSQL's parse and analysis, and once PostgreSQL deems a
- * generic plan as good as a custom one, its planning too. The exchange's statements are few and fixed (Kysely
+ * the service sends again on the same connection skips PostgreSQL's parsing and analysis, and once PostgreSQL finds a
+ * generic plan as good as the custom ones, its planning too. The exchange's statements are few and fixed (Kysely
  * compiles a query to the same text each time; lists go as one array parameter), so each connection prepares a few
  * dozen. Texts that vary (multi-row inserts of different lengths) are bounded by PREPARED_PER_CONNECTION.
+ *
+ * A statement whose best plan depends on its values is marked by `compiledOnce(…, { planEachTime: true })` and sent
+ * unnamed, so it is planned for each execution: the generic plan PostgreSQL settled on for the candidate scan, blind
+ * to how recent the watermark is, read the supplier's whole history (120 ms instead of 0.02 ms at 1,000,000 orders).
  */
 class PreparingClient extends pg.Client {
   private prepared = new Set<string>()
 
   override query(...args: unknown[]): never {
     const [text, values] = args
-    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && !text.startsWith(PLAN_EACH_TIME)) {
       const name = statementName(text)
       if (this.prepared.has(name) || this.prepared.size < PREPARED_PER_CONNECTION) {
         this.prepared.add(name)

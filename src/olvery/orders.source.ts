@@ -103,10 +103,16 @@ function changedIds(olvery: Olvery, companyId: string, since: Date) {
     )
 }
 
-/** Built once each (src/db/compiled-once.ts): a poll sends the same text every time. */
-const everyCandidate = compiledOnce((olvery: Olvery, companyId: string) => idArray(olvery, candidates(olvery, companyId)))
-const changedCandidates = compiledOnce((olvery: Olvery, companyId: string, since: Date) =>
-  idArray(olvery, candidates(olvery, companyId).where('o.id', 'in', changedIds(olvery, companyId, since))),
+/**
+ * Built once each (src/db/compiled-once.ts), and planned for each execution: how many orders changed since the
+ * watermark decides the plan (index scans for a poll, a scan of the supplier's history for a first query).
+ */
+const planEachTime = { planEachTime: true }
+const everyCandidate = compiledOnce((olvery: Olvery, companyId: string) => idArray(olvery, candidates(olvery, companyId)), planEachTime)
+const changedCandidates = compiledOnce(
+  (olvery: Olvery, companyId: string, since: Date) =>
+    idArray(olvery, candidates(olvery, companyId).where('o.id', 'in', changedIds(olvery, companyId, since))),
+  planEachTime,
 )
 const changedOrNamedCandidates = compiledOnce((olvery: Olvery, companyId: string, since: Date, ids: string[]) =>
   idArray(
@@ -115,6 +121,7 @@ const changedOrNamedCandidates = compiledOnce((olvery: Olvery, companyId: string
       changedIds(olvery, companyId, since).union(eb.selectFrom('orders as oi').select('oi.id').where('oi.id', '=', eb.fn.any(eb.val(ids)))),
     ),
   ),
+  planEachTime,
 )
 
 function toCompany(row: {

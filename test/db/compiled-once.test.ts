@@ -5,6 +5,8 @@
 import { sql, type Kysely } from 'kysely'
 import t from 'tap'
 import { compiledOnce } from '../../src/db/compiled-once.js'
+import { findCandidateOrders } from '../../src/olvery/orders.source.js'
+import { createOrder, createSupplier } from '../helpers/factories.js'
 import type { ServiceDatabase } from '../../src/db/database.js'
 import type { OlveryDatabase } from '../../src/olvery/olvery.schema.js'
 import { createTestDatabases, databaseKind } from '../helpers/test-database.js'
@@ -48,18 +50,34 @@ t.test(`${databaseKind}: an argument used to shape the query rather than as a va
 // On the real server in both suites: the embedded database has no pg pool.
 t.test('the pg pool keeps parameterised statements prepared, and a bounded number of them', async (t) => {
   const databases = await createTestDatabases(t, { reference: false, server: true })
-  const prepared = async () => {
+  const statements = await databases.db.transaction().execute(async (trx) => {
     // One connection in a transaction, so the statements and the view are of the same backend.
-    return databases.db.transaction().execute(async (trx) => {
-      await sql`select ${1}::int as one`.execute(trx)
-      await sql`select ${1}::int as one`.execute(trx)
-      for (let i = 0; i < 250; i++) await sql`select ${i}::int + ${sql.lit(i)} as n`.execute(trx)
-      const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)
-      return rows.map((r) => r.statement)
-    })
-  }
-  const statements = await prepared()
+    await sql`select ${1}::int as one`.execute(trx)
+    await sql`select ${1}::int as one`.execute(trx)
+    for (let i = 0; i < 250; i++) await sql`select ${i}::int + ${sql.lit(i)} as n`.execute(trx)
+    const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)
+    return rows.map((r) => r.statement)
+  })
   t.equal(statements.filter((s) => s === 'select $1::int as one').length, 1, 'a repeated text is prepared once')
   t.ok(statements.length <= 200, `at most 200 per connection (${statements.length})`)
   t.ok(statements.length >= 100, 'texts up to the bound are prepared')
+})
+
+t.test('the candidate scan is planned for each execution, never by a generic plan blind to the watermark', async (t) => {
+  const databases = await createTestDatabases(t, { server: true })
+  const supplier = await createSupplier(databases.olvery)
+  await createOrder(databases.olvery, supplier, {})
+  const found = await databases.db.transaction().execute(async (trx) => {
+    const olvery = databases.olveryIn(trx)
+    const results: string[][] = []
+    // More than the five executions after which PostgreSQL may switch a prepared statement to a generic plan.
+    for (let i = 0; i < 7; i++) {
+      const ids = await findCandidateOrders(olvery, { companyId: supplier.companyId, changedSince: new Date(Date.now() - 3600_000) })
+      results.push(ids.slice(0, ids.length))
+    }
+    const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)
+    return { results, prepared: rows.map((r) => r.statement) }
+  })
+  t.equal(found.results.at(-1)?.length, 1, 'the order is found every time')
+  t.same(found.prepared.filter((s) => s.includes('greatest(')), [], 'its text is never kept as a prepared statement')
 })
