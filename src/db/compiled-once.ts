@@ -5,7 +5,9 @@
  *
  * `compiledOnce(build)` calls `build` once with placeholders in place of its arguments, keeps the compiled SQL, and on
  * each call runs that SQL with the real arguments in the placeholders' places. The SQL text is then the same string
- * every time, which also lets the pg pool keep the statement prepared (src/db/connection.ts).
+ * every time, and the pg pool keeps the statement prepared (src/db/connection.ts): PostgreSQL then parses it once per
+ * connection and, for the key lookups this is meant for, settles on a generic plan. A statement whose best plan
+ * depends on its values (a range, an array of unknown length) passes `{ planEachTime: true }` and is sent unprepared.
  *
  * The contract of `build`: it may use its arguments only as values of the query (in comparisons, inserted or set
  * values, `eb.val`, `${…}` in `sql`), never to decide the query's shape or compute with them: at build time they are
@@ -20,10 +22,10 @@ interface Buildable<O> {
 }
 
 /**
- * Starts the text of a statement to be planned for each execution's values, never by a cached generic plan (the pg
- * pool does not prepare it; src/db/connection.ts).
+ * Starts the text of a statement the pg pool keeps prepared (src/db/connection.ts): a query compiled once, unless it
+ * asked to be planned each time.
  */
-export const PLAN_EACH_TIME = '/* planned each time */ '
+export const PREPARED = '/* prepared */ '
 
 class Placeholder {
   constructor(readonly index: number) {}
@@ -56,7 +58,7 @@ export function compiledOnce<DB, A extends unknown[], O>(
     if (unused.length > 0) {
       throw new Error(`compiledOnce: argument(s) ${unused.join(', ')} are not values of the query: ${compiled.sql}`)
     }
-    return options.planEachTime ? { ...compiled, sql: PLAN_EACH_TIME + compiled.sql } : compiled
+    return options.planEachTime ? compiled : { ...compiled, sql: PREPARED + compiled.sql }
   }
   return async (db, ...args) => {
     const scope = scopeOf(db)

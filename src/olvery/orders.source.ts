@@ -104,8 +104,8 @@ function changedIds(olvery: Olvery, companyId: string, since: Date) {
 }
 
 /**
- * Built once each (src/db/compiled-once.ts), and planned for each execution: how many orders changed since the
- * watermark decides the plan (index scans for a poll, a scan of the supplier's history for a first query).
+ * Built once each (src/db/compiled-once.ts), and planned for each execution, not prepared: how many orders changed
+ * since the watermark decides the plan (index scans for a poll, a scan of the supplier's history for a first query).
  */
 const planEachTime = { planEachTime: true }
 const everyCandidate = compiledOnce((olvery: Olvery, companyId: string) => idArray(olvery, candidates(olvery, companyId)), planEachTime)

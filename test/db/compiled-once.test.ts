@@ -47,18 +47,26 @@ t.test(`${databaseKind}: an argument used to shape the query rather than as a va
   await t.rejects(shaped(databases.db, 5), /argument\(s\) 0 are not values of the query/)
 })
 
+// Sized like the statements of an exchange: one per text, beyond the pool's bound of 200 per connection.
+const manyTexts = Array.from({ length: 250 }, (_, i) =>
+  compiledOnce((db: Kysely<ServiceDatabase>, n: number) => sql<{ n: number }>`select ${n}::int + ${sql.lit(i)} as n`),
+)
+const one = compiledOnce((db: Kysely<ServiceDatabase>, n: number) => sql<{ one: number }>`select ${n}::int as one`)
+
 // On the real server in both suites: the embedded database has no pg pool.
-t.test('the pg pool keeps parameterised statements prepared, and a bounded number of them', async (t) => {
+t.test('the pg pool keeps the statements compiled once prepared, a bounded number of them, and no others', async (t) => {
   const databases = await createTestDatabases(t, { reference: false, server: true })
   const statements = await databases.db.transaction().execute(async (trx) => {
     // One connection in a transaction, so the statements and the view are of the same backend.
-    await sql`select ${1}::int as one`.execute(trx)
-    await sql`select ${1}::int as one`.execute(trx)
-    for (let i = 0; i < 250; i++) await sql`select ${i}::int + ${sql.lit(i)} as n`.execute(trx)
+    await one(trx, 1)
+    t.same((await one(trx, 2)).rows, [{ one: 2 }], 'the prepared statement runs with the new value')
+    await sql`select ${1}::int as unprepared`.execute(trx)
+    for (const [i, query] of manyTexts.entries()) await query(trx, i)
     const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)
     return rows.map((r) => r.statement)
   })
-  t.equal(statements.filter((s) => s === 'select $1::int as one').length, 1, 'a repeated text is prepared once')
+  t.equal(statements.filter((s) => s.endsWith('select $1::int as one')).length, 1, 'a repeated text is prepared once')
+  t.same(statements.filter((s) => s.includes('unprepared')), [], 'a statement not compiled once is planned for its values')
   t.ok(statements.length <= 200, `at most 200 per connection (${statements.length})`)
   t.ok(statements.length >= 100, 'texts up to the bound are prepared')
 })
