@@ -77,15 +77,15 @@ t.test('the candidate scan is planned for each execution, never by a generic pla
   await createOrder(databases.olvery, supplier, {})
   const found = await databases.db.transaction().execute(async (trx) => {
     const olvery = databases.olveryIn(trx)
-    const results: string[][] = []
+    const counts: number[] = []
     // More than the five executions after which PostgreSQL may switch a prepared statement to a generic plan.
     for (let i = 0; i < 7; i++) {
       const ids = await findCandidateOrders(olvery, { companyId: supplier.companyId, changedSince: new Date(Date.now() - 3600_000) })
-      results.push(ids.slice(0, ids.length))
+      counts.push(ids.length)
     }
     const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)
-    return { results, prepared: rows.map((r) => r.statement) }
+    return { counts, prepared: rows.map((r) => r.statement) }
   })
-  t.equal(found.results.at(-1)?.length, 1, 'the order is found every time')
+  t.same(found.counts, [1, 1, 1, 1, 1, 1, 1], 'the order is found every time')
   t.same(found.prepared.filter((s) => s.includes('greatest(')), [], 'its text is never kept as a prepared statement')
 })
