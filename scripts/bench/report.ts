@@ -11,9 +11,8 @@ import { ONEC_TIMEOUT_MS } from './exchange.js'
 import type { ExportResult, ExportRun } from './export.js'
 import { ANALYZE_TIMEOUT_MS, type CandidatePlan } from './plans.js'
 import type { PollResult } from './poll.js'
-import { serviceCommand } from './processes.js'
 import type { ProfileEntry, ProfileSummary } from './profile.js'
-import { REPO_ROOT } from './processes.js'
+import { REPO_ROOT, serviceCommand } from './processes.js'
 import { spread, type Spread } from './stats.js'
 
 export interface Table {

@@ -52,7 +52,6 @@ export interface LoginCheck {
   pairFailed: boolean
 }
 
-/** Whether this login from this address may try a password now. */
 const failuresOf = compiledOnce((db: Kysely<ServiceDatabase>, loginAddress: string, address: string, login: string) =>
   db
     .selectFrom('login_failures')
@@ -66,6 +65,7 @@ const failuresOf = compiledOnce((db: Kysely<ServiceDatabase>, loginAddress: stri
     ),
 )
 
+/** Whether this login from this address may try a password now. */
 export async function checkLoginAllowed(db: Kysely<ServiceDatabase>, keys: ThrottleKeys, now = new Date()): Promise<LoginCheck> {
   const k = keysOf(keys)
   const { rows } = await failuresOf(db, k.login_address, k.address, k.login)

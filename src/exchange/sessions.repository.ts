@@ -150,11 +150,11 @@ function toFoundSession(row: SessionQueryRow): FoundSession {
   }
 }
 
-/** The session named by a cookie value (live or not; the caller decides), or null. `ttlSeconds` sets `dueForTouch`. */
 const sessionByCookie = compiledOnce((db: Kysely<ServiceDatabase>, cookieHash: string, touchWithin: number) =>
   sessionQuery(db, touchWithin).where('sessions.cookie_hash', '=', cookieHash),
 )
 
+/** The session named by a cookie value (live or not; the caller decides), or null. `ttlSeconds` sets `dueForTouch`. */
 export async function findSessionByCookie(db: Db, cookieValue: string, ttlSeconds: number): Promise<FoundSession | null> {
   const { rows } = await sessionByCookie(db, hashToken(cookieValue), ttlSeconds * TOUCH_WHEN_REMAINING)
   return rows[0] ? toFoundSession(rows[0]) : null

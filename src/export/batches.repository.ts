@@ -16,14 +16,14 @@ export interface ExportState {
   queriesSinceSuccess: number
 }
 
-/**
- * Rule 5: takes the integration's row lock for the rest of the transaction, so query and success of one integration
- * never interleave, whichever replica serves them.
- */
 const lockedExportState = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: string) =>
   db.selectFrom('export_state').selectAll().where('integration_id', '=', integrationId).forUpdate(),
 )
 
+/**
+ * Rule 5: takes the integration's row lock for the rest of the transaction, so query and success of one integration
+ * never interleave, whichever replica serves them.
+ */
 export async function lockExportState(trx: Trx, integrationId: string): Promise<ExportState> {
   const lockRow = async () => (await lockedExportState(trx, integrationId)).rows[0]
   // One statement on every exchange but an integration's first; two replicas creating the row at once both end here.
@@ -63,13 +63,6 @@ export async function findUnsettledOrderIds(trx: Trx, integrationId: string): Pr
   return (await findQueryBacklog(trx, integrationId)).unsettled
 }
 
-/**
- * What a `query` reads of its integration once it holds the lock, in one round trip: the latest batch (rule 7 looks
- * for a poison served alone) and the unsettled orders (candidates whatever the watermark says).
- *
- * Not part of the locking statement: a statement that waits for the lock keeps the snapshot it started with, so
- * whatever it reads besides the locked row would predate the transaction it waited for.
- */
 const queryBacklog = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: string) =>
   sql<{
     id: number | null
@@ -95,6 +88,13 @@ const queryBacklog = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: s
            ) as b on true`,
 )
 
+/**
+ * What a `query` reads of its integration once it holds the lock, in one round trip: the latest batch (rule 7 looks
+ * for a poison served alone) and the unsettled orders (candidates whatever the watermark says).
+ *
+ * Not part of the locking statement: a statement that waits for the lock keeps the snapshot it started with, so
+ * whatever it reads besides the locked row would predate the transaction it waited for.
+ */
 export async function findQueryBacklog(
   trx: Trx,
   integrationId: string,
@@ -238,11 +238,11 @@ function toBatchSummary(row: {
 
 const batchSummaryColumns = ['id', 'session_id', 'order_count', 'acknowledged_at', 'watermark_candidate'] as const
 
-/** Rule 2: the batch of the session's latest query (a later query in the same session supersedes an earlier one). */
 const latestSessionBatch = compiledOnce((db: Kysely<ServiceDatabase>, sessionId: string) =>
   db.selectFrom('batches').select(batchSummaryColumns).where('session_id', '=', sessionId).orderBy('id', 'desc').limit(1),
 )
 
+/** Rule 2: the batch of the session's latest query (a later query in the same session supersedes an earlier one). */
 export async function findLatestSessionBatch(trx: Trx, sessionId: string): Promise<BatchSummary | null> {
   const row = (await latestSessionBatch(trx, sessionId)).rows[0]
   return row ? toBatchSummary(row) : null
@@ -354,10 +354,11 @@ export async function closeBatch(
       .where('integration_id', '=', integrationId)
       .returning('integration_id'),
   )
-  const { integration_id, session_id, ...closed } = batchRow(opening, closing)
+  const row = batchRow(opening, closing)
+  const { integration_id, session_id, ...closed } = row
   const { id: batchId } =
     params.batchId === null
-      ? await withCount.insertInto('batches').values(batchRow(opening, closing)).returning('id').executeTakeFirstOrThrow()
+      ? await withCount.insertInto('batches').values(row).returning('id').executeTakeFirstOrThrow()
       : await withCount.updateTable('batches').set(closed).where('id', '=', params.batchId).returning('id').executeTakeFirstOrThrow()
   if (closing.orderCount > 0) {
     await sql`
