@@ -5,22 +5,15 @@
  */
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
 import { createIntegration } from '../../src/integrations/integrations.repository.js'
-import { createLogger } from '../../src/logger.js'
-import { testConfig } from '../helpers/build-app.js'
+import { buildTestApp, capturingLogger } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
 import { OneCClient, type OneCStep } from '../helpers/onec-client.js'
-import { createTestDatabases } from '../helpers/test-database.js'
 import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
 
 /** Every line the app logs, at the most verbose level, so nothing a secret could hide in is filtered out. */
-const captured: string[] = []
-const logger = createLogger({ logLevel: 'trace' }, { write: (line: string) => void captured.push(line) })
-const databases = await createTestDatabases(t)
-const app = await buildApp({ config: testConfig({ ...HS256_ENV, LOG_LEVEL: 'trace' }), databases, logger })
-t.teardown(() => app.close())
-await app.ready()
+const { lines: captured, logger } = capturingLogger()
+const { app, databases } = await buildTestApp(t, { env: { ...HS256_ENV, LOG_LEVEL: 'trace' }, logger })
 
 const supplier = await createSupplier(databases.olvery)
 await createOrder(databases.olvery, supplier)

@@ -22,14 +22,12 @@ import http from 'node:http'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
 import { parseQueryString } from '../../src/exchange/exchange.plugin.js'
 import { messages, SESSION_COOKIE_NAME } from '../../src/exchange/replies.js'
 import { createIntegration } from '../../src/integrations/integrations.repository.js'
-import { createLogger } from '../../src/logger.js'
 import { checkAgainstDocument, openApiDocument, resolve } from '../helpers/admin-api.js'
 import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
-import { testConfig } from '../helpers/build-app.js'
+import { buildTestApp, capturingLogger } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
 import {
   exchangeQuery,
@@ -44,7 +42,6 @@ import {
   type FuzzRequest,
 } from '../helpers/fuzz.js'
 import { OneCClient } from '../helpers/onec-client.js'
-import { createTestDatabases } from '../helpers/test-database.js'
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 0x1c0ffee)
 const COUNT = Number(process.env['FUZZ_REQUESTS'] ?? 2000)
@@ -54,13 +51,8 @@ t.comment(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} replays this run), ${COUNT} requ
 
 // --- the app, its data, and everything it logs ------------------------------------------------------------------
 
-const logLines: string[] = []
-const logger = createLogger({ logLevel: 'trace' }, { write: (line: string) => void logLines.push(line) })
-const databases = await createTestDatabases(t)
-const config = testConfig({ ...HS256_ENV, LOG_LEVEL: 'trace', FILE_LIMIT_BYTES: String(FILE_LIMIT) })
-const app = await buildApp({ config, databases, logger })
-t.teardown(() => app.close())
-await app.ready()
+const { lines: logLines, logger } = capturingLogger()
+const { app, databases } = await buildTestApp(t, { env: { ...HS256_ENV, LOG_LEVEL: 'trace', FILE_LIMIT_BYTES: String(FILE_LIMIT) }, logger })
 
 const supplier = await createSupplier(databases.olvery)
 for (let i = 0; i < 3; i++) await createOrder(databases.olvery, supplier)

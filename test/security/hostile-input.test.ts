@@ -5,21 +5,15 @@
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { buildApp, redactUrl } from '../../src/app.js'
+import { redactUrl } from '../../src/app.js'
 import { parseBasicAuthorization } from '../../src/exchange/checkauth.js'
 import { createIntegration } from '../../src/integrations/integrations.repository.js'
-import { createLogger } from '../../src/logger.js'
 import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
-import { testConfig } from '../helpers/build-app.js'
+import { buildTestApp, capturingLogger } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
-import { createTestDatabases } from '../helpers/test-database.js'
 
-const logLines: string[] = []
-const logger = createLogger({ logLevel: 'trace' }, { write: (line: string) => void logLines.push(line) })
-const databases = await createTestDatabases(t)
-const app = await buildApp({ config: testConfig({ ...HS256_ENV, LOG_LEVEL: 'trace' }), databases, logger })
-t.teardown(() => app.close())
-await app.ready()
+const { lines: logLines, logger } = capturingLogger()
+const { app, databases } = await buildTestApp(t, { env: { ...HS256_ENV, LOG_LEVEL: 'trace' }, logger })
 const supplier = await createSupplier(databases.olvery)
 await createOrder(databases.olvery, supplier)
 const created = await createIntegration(databases.db, { name: 'Regressions', companyId: supplier.companyId, locationId: supplier.locationId, settings: SEED_SETTINGS })
