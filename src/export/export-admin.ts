@@ -7,7 +7,8 @@ import { findLocationTimezone, loadOrders } from '../olvery/orders.source.js'
 import type { PlatformPayment } from '../olvery/platform-order.js'
 import type { PaymentRule } from '../integrations/settings.schema.js'
 import { blankOrderState, findOrderStates, lockExportState } from './batches.repository.js'
-import { assembleDocument, planBatch, scanPendingOrders, type ExportDeps } from './export-orders.js'
+import { encodeChunk } from './encoding.js'
+import { documentFrame, planBatch, scanPendingOrders, type ExportDeps } from './export-orders.js'
 import { fingerprintOf } from './fingerprint.js'
 import { OrderNotExportableError, renderOrderDocument, toDocumentModel } from './order-document.js'
 import { matchesPaymentRule } from './payment-rules.js'
@@ -25,17 +26,34 @@ export interface Preview {
   leftOut: number
   /** Orders that cannot be sent, with the reason 1C would never see. */
   notExportable: Array<{ orderId: string; number: string; reason: string }>
+  /**
+   * The document with the batch's first `documentOrderCount` orders: the very bytes `query` would send when that is
+   * the whole batch, otherwise the same frame around fewer orders (a valid document all the same).
+   */
   body: Buffer
+  documentOrderCount: number
+  /** The size in bytes of the whole document `query` would send. */
+  byteCount: number
   contentType: string
 }
+
+/** The most orders a preview's document holds: a whole batch of 50,000 would be hundreds of megabytes in memory. */
+export const PREVIEW_DOCUMENT_ORDERS_MAX = 1000
 
 /**
  * The next `query`'s answer, computed the same way but in a transaction that is rolled back: no batch, no state
  * change. (Poison-order alternation is not replayed: the preview assumes the last batch was acknowledged.)
+ *
+ * Like `query`, it holds one chunk of rendered orders at a time: of the rest it keeps each fragment's size, and the
+ * fragments of the first `documentOrders` orders of the batch, which become the preview's document.
  */
-export async function previewNextBatch(deps: ExportDeps, params: { integration: Integration; now?: Date }): Promise<Preview> {
+export async function previewNextBatch(
+  deps: ExportDeps,
+  params: { integration: Integration; documentOrders: number; now?: Date },
+): Promise<Preview> {
   const { databases } = deps
-  const { integration } = params
+  const { integration, documentOrders } = params
+  const { encoding } = integration.settings
   const now = params.now ?? new Date()
   const rollback = new Error('preview: roll back')
   let preview: Preview | undefined
@@ -48,22 +66,32 @@ export async function previewNextBatch(deps: ExportDeps, params: { integration: 
         .where('integration_id', '=', integration.id)
         .executeTakeFirst()
       const olvery = databases.olveryIn(trx)
-      const fragments = new Map<string, string>()
+      const fragmentBytes = new Map<string, number>()
+      const fragments = new Map<string, Buffer>()
+      let normalKept = 0
       const scan = await scanPendingOrders(trx, olvery, {
         integration,
         watermark: state?.watermark ?? null,
         wanted: integration.settings.batchSize + 1,
         keep: async (rendered) => {
-          for (const { pending, fragment } of rendered) fragments.set(pending.orderId, fragment)
+          for (const { pending, fragment } of rendered) {
+            const bytes = encodeChunk(fragment, encoding)
+            fragmentBytes.set(pending.orderId, bytes.length)
+            // A batch is a prefix of the orders that are not isolated, or one isolated order (planBatch), so these
+            // are the fragments any batch's first `documentOrders` orders can need.
+            if (pending.state?.isolatedAt) fragments.set(pending.orderId, bytes)
+            else if (normalKept < documentOrders) {
+              fragments.set(pending.orderId, bytes)
+              normalKept++
+            }
+          }
         },
       })
       const plan = planBatch(scan.pending, integration.settings.batchSize, { isolatedAlone: false })
       const timezone =
         integration.settings.timezone ?? (await findLocationTimezone(olvery, integration.locationId)) ?? 'Europe/Moscow'
-      const { body, contentType } = assembleDocument(
-        plan.batch.map((p) => fragments.get(p.orderId)!),
-        { generatedAt: now, timezone, integration },
-      )
+      const { head, tail, contentType } = documentFrame({ generatedAt: now, timezone, integration })
+      const shown = plan.batch.slice(0, documentOrders).map((p) => fragments.get(p.orderId)!)
       preview = {
         orders: plan.batch.map((p) => ({
           orderId: p.orderId,
@@ -73,7 +101,9 @@ export async function previewNextBatch(deps: ExportDeps, params: { integration: 
         })),
         leftOut: plan.leftOut.length,
         notExportable: scan.notExportable.map((n) => ({ orderId: n.orderId, number: n.orderNumber, reason: n.reason })),
-        body,
+        body: Buffer.concat([head, ...shown, tail]),
+        documentOrderCount: shown.length,
+        byteCount: head.length + tail.length + plan.batch.reduce((sum, p) => sum + fragmentBytes.get(p.orderId)!, 0),
         contentType,
       }
       throw rollback

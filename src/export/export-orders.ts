@@ -219,26 +219,21 @@ export function planBatch(pending: readonly PendingOrder[], batchSize: number, p
 }
 
 /**
- * A whole document in memory, for the admin preview: the same frame a `query` stores with its batch, around the
- * fragments encoded the same way (a `query` streams its document through the batch instead).
+ * The bytes before and after the orders' fragments (encoded fragments are simply concatenated between them), and the
+ * Content-Type that names their encoding.
  */
-export function assembleDocument(
-  fragments: readonly string[],
-  params: { generatedAt: Date; timezone: string; integration: Integration },
-): { body: Buffer; contentType: string } {
-  const { encoding } = params.integration.settings
-  const { head, tail } = documentFrame(params)
-  return { body: Buffer.concat([head, encodeChunk(fragments.join(''), encoding), tail]), contentType: contentTypeFor(encoding) }
-}
-
-/** The bytes before and after the orders' fragments (encoded fragments are simply concatenated between them). */
-function documentFrame(params: { generatedAt: Date; timezone: string; integration: Integration }): { head: Buffer; tail: Buffer } {
+export function documentFrame(params: { generatedAt: Date; timezone: string; integration: Integration }): {
+  head: Buffer
+  tail: Buffer
+  contentType: string
+} {
   const { encoding, bom } = params.integration.settings
   const declaration = encodeChunk(documentHeader(params.generatedAt, params.timezone, encoding), encoding)
   const mark = byteOrderMark(encoding, bom)
   return {
     head: mark.length > 0 ? Buffer.concat([mark, declaration]) : declaration,
     tail: encodeChunk(documentFooter(), encoding),
+    contentType: contentTypeFor(encoding),
   }
 }
 

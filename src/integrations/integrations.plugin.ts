@@ -518,16 +518,22 @@ export const integrationsPlugin: FastifyPluginAsync<IntegrationsPluginOptions> =
     },
   )
 
-  app.get<{ Params: schemas.IntegrationParams; Querystring: { format: 'json' | 'xml' } }>(
+  app.get<{ Params: schemas.IntegrationParams; Querystring: { format: 'json' | 'xml'; documentOrders: number } }>(
     '/integrations/:id/preview',
     { schema: { params: schemas.integrationParams, querystring: schemas.previewQuery, response: { 200: schemas.previewResponse } } },
     async (request, reply) => {
       const { integration } = await scopedRecord(request, request.params.id)
-      const preview = await previewNextBatch(exportDeps(request), { integration })
+      const { format, documentOrders } = request.query
+      const preview = await previewNextBatch(exportDeps(request), { integration, documentOrders })
       reply.header('cache-control', 'no-store')
-      if (request.query.format === 'xml') {
-        // The raw document as `query` would send it now (a Buffer is sent as it is, past the JSON schema).
-        return reply.type(preview.contentType).send(preview.body)
+      if (format === 'xml') {
+        // The raw document as `query` would send it now, or its first orders (a Buffer is sent as it is, past the
+        // JSON schema); the headers say how many of the batch's orders it holds.
+        return reply
+          .header('x-document-orders', preview.documentOrderCount)
+          .header('x-batch-orders', preview.orders.length)
+          .type(preview.contentType)
+          .send(preview.body)
       }
       return {
         orders: preview.orders.map((o) => ({ ...o, changedAt: o.changedAt.toISOString() })),
@@ -535,7 +541,8 @@ export const integrationsPlugin: FastifyPluginAsync<IntegrationsPluginOptions> =
         leftOut: preview.leftOut,
         notExportable: preview.notExportable,
         contentType: preview.contentType,
-        byteCount: preview.body.length,
+        byteCount: preview.byteCount,
+        documentOrderCount: preview.documentOrderCount,
         document: iconv.decode(preview.body, integration.settings.encoding, { stripBOM: true }),
       }
     },

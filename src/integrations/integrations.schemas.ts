@@ -4,6 +4,8 @@
  * tests validate real responses against openapi.yaml, so the two cannot drift apart unnoticed.
  */
 
+import { PREVIEW_DOCUMENT_ORDERS_MAX } from '../export/export-admin.js'
+
 const uuid = { type: 'string', format: 'uuid' } as const
 const dateTime = { type: 'string', format: 'date-time' } as const
 const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const
@@ -61,7 +63,10 @@ export const uploadsQuery = {
 export const previewQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { format: { type: 'string', enum: ['json', 'xml'], default: 'json' } },
+  properties: {
+    format: { type: 'string', enum: ['json', 'xml'], default: 'json' },
+    documentOrders: { type: 'integer', minimum: 0, maximum: PREVIEW_DOCUMENT_ORDERS_MAX, default: 100 },
+  },
 } as const
 
 const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const
@@ -357,7 +362,7 @@ export const orderStatusResponse = {
 
 export const previewResponse = {
   type: 'object',
-  required: ['orders', 'orderCount', 'leftOut', 'notExportable', 'contentType', 'byteCount', 'document'],
+  required: ['orders', 'orderCount', 'leftOut', 'notExportable', 'contentType', 'byteCount', 'documentOrderCount', 'document'],
   properties: {
     orders: {
       type: 'array',
@@ -379,6 +384,7 @@ export const previewResponse = {
     },
     contentType: { type: 'string' },
     byteCount: { type: 'integer' },
+    documentOrderCount: { type: 'integer' },
     document: { type: 'string' },
   },
 } as const

@@ -9,6 +9,7 @@ import { HS256_ENV, locationAdminToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { addPayment, createOrder, createSupplier, SEED_SETTINGS, setOrderComment, setPaymentStatus } from '../helpers/factories.js'
 import { OneCClient } from '../helpers/onec-client.js'
+import { validateCommerceML } from '../helpers/xml-validate.js'
 
 const { app, databases } = await buildTestApp(t, { env: HS256_ENV })
 const api = new AdminApi(app)
@@ -149,6 +150,55 @@ t.test('the preview lists the pending orders and the document the next query wou
   t.match(res.json.document, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<КоммерческаяИнформация/)
   t.match(res.json.document, `<Номер>${a.number}</Номер>`)
   t.equal(res.json.byteCount, Buffer.byteLength(res.json.document, 'utf8'))
+})
+
+t.test('the preview lists every order of the batch, and its document holds the first documentOrders of them', async (t) => {
+  const { supplier, id, client } = await setup(t)
+  const orders = []
+  for (let i = 0; i < 3; i++) orders.push(await createOrder(databases.olvery, supplier, { updatedAt: new Date(Date.now() - (10 - i) * 60_000) }))
+  const whole = (await api.get(t, PREVIEW, { params: { id } })).json
+  t.equal(whole.documentOrderCount, 3, 'the default holds a small batch whole')
+  const res = await api.get(t, PREVIEW, { params: { id }, query: { documentOrders: '2' } })
+  t.equal(res.statusCode, 200)
+  t.same(res.json.orders.map((o: { orderId: string }) => o.orderId), orders.map((o) => o.id), 'every order of the batch is listed')
+  t.match(res.json, { orderCount: 3, documentOrderCount: 2 })
+  t.match(res.json.document, `<Номер>${orders[1]!.number}</Номер>`)
+  t.notMatch(res.json.document, `<Номер>${orders[2]!.number}</Номер>`, 'the third order is left out of the document')
+  t.same(await validateCommerceML(res.json.document), { valid: true, errors: [] }, 'a valid document all the same')
+  t.equal(res.json.byteCount, whole.byteCount, 'byteCount is the whole document, however much of it is shown')
+
+  const xml = await api.get(t, PREVIEW, { params: { id }, query: { format: 'xml', documentOrders: '1' } })
+  t.equal(xml.headers['x-document-orders'], '1')
+  t.equal(xml.headers['x-batch-orders'], '3')
+  t.equal((xml.rawPayload.toString('utf8').match(/<Документ>/g) ?? []).length, 1)
+
+  const none = (await api.get(t, PREVIEW, { params: { id }, query: { documentOrders: '0' } })).json
+  t.match(none, { orderCount: 3, documentOrderCount: 0 })
+  t.notMatch(none.document, '<Документ>')
+
+  const query = (await client.exchange()).steps.find((step) => step.mode === 'query')!
+  t.equal(query.response.body.length, whole.byteCount, 'the next query sends as many bytes as the preview said')
+})
+
+t.test('the preview shows an isolated order, which is a batch alone, however far down the scan it is', async (t) => {
+  const { supplier, id, client } = await setup(t)
+  const orders = []
+  for (let i = 0; i < 3; i++) orders.push(await createOrder(databases.olvery, supplier, { updatedAt: new Date(Date.now() - (10 - i) * 60_000) }))
+  await client.checkauth()
+  t.equal((await client.query()).documents.length, 3, 'sent, never acknowledged: each order has a state')
+  const isolated = await databases.db.updateTable('order_state').set({ isolated_at: new Date() }).where('order_id', '=', orders[2]!.id).executeTakeFirst()
+  t.equal(isolated.numUpdatedRows, 1n)
+  const res = await api.get(t, PREVIEW, { params: { id }, query: { documentOrders: '1' } })
+  t.equal(res.statusCode, 200)
+  t.match(res.json, { orderCount: 1, documentOrderCount: 1, leftOut: 2 })
+  t.match(res.json.document, `<Номер>${orders[2]!.number}</Номер>`)
+})
+
+t.test('documentOrders is bounded', async (t) => {
+  const { id } = await setup(t)
+  const res = await api.get(t, PREVIEW, { params: { id }, query: { documentOrders: '1001' } })
+  t.equal(res.statusCode, 400)
+  t.match(res.json.error.message, /documentOrders/)
 })
 
 t.test('the preview changes nothing: no batch, the same order and export state', async (t) => {
