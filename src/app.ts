@@ -25,6 +25,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route registered, as `METHOD path`: what openapi.yaml must describe. */
     routeList: string[]
+    /** The query-string schema of each route of routeList that has one: what openapi.yaml's query parameters say. */
+    routeQueries: Map<string, unknown>
   }
   interface FastifyRequest {
     /** Fields added to the one log line written when the response is sent. */
@@ -113,11 +115,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     : Fastify({ ...fastifyOptions, logger: false })
 
   const routeList: string[] = []
+  const routeQueries = new Map<string, unknown>()
   app.decorate('routeList', routeList)
+  app.decorate('routeQueries', routeQueries)
   app.addHook('onRoute', (route) => {
     // Swagger UI's own pages and assets are hidden from the description they serve.
     if ((route.schema as { hide?: boolean } | undefined)?.hide) return
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push(`${method} ${route.url}`)
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue
+      routeList.push(`${method} ${route.url}`)
+      if (route.schema?.querystring) routeQueries.set(`${method} ${route.url}`, route.schema.querystring)
+    }
   })
   app.decorateRequest('logFields')
   app.addHook('onRequest', async (request) => {
