@@ -11,6 +11,10 @@ RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
+# A heap limit: V8 otherwise lets the garbage of a large query grow to several times what is alive (a 50,000-order
+# query peaks far higher without it; README "Image", BENCHMARKS.md section 2). The benchmark and .ci/check-dist start
+# dist/ with this environment too.
+ENV NODE_OPTIONS=--max-old-space-size=192
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

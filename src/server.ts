@@ -2,6 +2,7 @@
  * The process: configuration, logger, databases, migrations, the embedded demo, listen, graceful shutdown.
  * `node dist/server.js` in the image; `npm start` on a developer's machine.
  */
+import v8 from 'node:v8'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
@@ -71,7 +72,9 @@ async function start(): Promise<void> {
     })
 
     const address = await app.listen({ host: config.host, port: config.port })
-    logger.info({ address }, 'service started')
+    // The heap limit shows whether the image's NODE_OPTIONS reached node (README "Image").
+    const heapLimitMiB = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20)
+    logger.info({ address, node: process.version, heapLimitMiB }, 'service started')
     if (process.stdout.isTTY || demo) console.log(startupHints(config, address, demo, adminToken))
   } catch (error) {
     await closeDatabases().catch(() => undefined)

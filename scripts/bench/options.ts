@@ -88,8 +88,9 @@ A full run (about 15 minutes, 3 of them seeding a million orders) prints the tab
                 in full runs
   --out FILE    write the results as Markdown (default BENCHMARKS.md for full runs); --no-out prints only
   --node-args "ARGS"
-                options for node in every service process, e.g. "--max-old-space-size=192" to measure the service
-                under a heap limit (the report's Code line shows the command)
+                options for node in every service process, after the image's NODE_OPTIONS (which the service
+                always gets, as in the Dockerfile), e.g. "--max-old-space-size=4096" to measure it without the
+                image's heap limit (the report's Code line shows the command)
 
 Environment: BENCH_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres: a role that may
 create and drop databases. The benchmark creates its own databases olvery_bench_* on that server.`

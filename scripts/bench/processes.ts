@@ -10,6 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ENV_VARIABLES } from '../../src/config.js'
+import { imageEnv } from '../dockerfile.js'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const SERVER_ENTRY = path.join(REPO_ROOT, 'dist/server.js')
@@ -233,14 +234,23 @@ export function setServiceNodeArgs(args: readonly string[]): void {
   serviceNodeArgs = args
 }
 
+/** What the image sets for node itself (NODE_OPTIONS, NODE_ENV); the rest of its environment is the bench's to set. */
+function imageNodeEnv(): Record<string, string> {
+  const image = imageEnv()
+  return Object.fromEntries(['NODE_OPTIONS', 'NODE_ENV'].flatMap((name) => (image.has(name) ? [[name, image.get(name)!]] : [])))
+}
+
 /** How the service processes are started, for the report. */
 export function serviceCommand(): string {
-  return ['node', ...serviceNodeArgs, 'dist/server.js'].join(' ')
+  const env = Object.entries(imageNodeEnv()).map(([name, value]) => `${name}=${/\s/.test(value) ? `"${value}"` : value}`)
+  return [...env, 'node', ...serviceNodeArgs, 'dist/server.js'].join(' ')
 }
 
 /**
- * The service as production runs it: `node dist/server.js`, configured by the environment alone; waits for /ready.
- * `cpuProfileDir` adds `--cpu-prof`: V8 writes a .cpuprofile there when the process exits.
+ * The service as production runs it: `node dist/server.js` with the image's NODE_OPTIONS and NODE_ENV (Dockerfile),
+ * configured by the environment alone; waits for /ready. `--node-args` come after NODE_OPTIONS on the command line,
+ * so they win where both set the same V8 flag. `cpuProfileDir` adds `--cpu-prof`: V8 writes a .cpuprofile there
+ * when the process exits.
  */
 export async function startService(params: { label: string; databaseUrl: string; cpuProfileDir?: string }): Promise<ServerProcess> {
   const port = await freePort()
@@ -253,7 +263,7 @@ export async function startService(params: { label: string; databaseUrl: string;
     readyPath: '/ready',
     env: {
       ...cleanEnv(),
-      NODE_ENV: 'production',
+      ...imageNodeEnv(),
       HOST: '127.0.0.1',
       PORT: String(port),
       DATABASE_URL: params.databaseUrl,

@@ -8,43 +8,13 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { parse } from 'yaml'
+import { type Instruction, parseDockerfile, runtimeEnv } from '../../scripts/dockerfile.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8')
 
 // ---------------------------------------------------------------------------------------------------------------
 // Dockerfile
-
-interface Instruction {
-  keyword: string
-  /** The arguments as written (continuations joined). */
-  args: string
-  /** Index of the build stage (0 = the first FROM). */
-  stage: number
-}
-
-/** Instructions in order; comments and parser directives dropped, `\` continuations joined. */
-function parseDockerfile(text: string): Instruction[] {
-  const logical: string[] = []
-  let current = ''
-  for (const line of text.split('\n')) {
-    if (/^\s*#/.test(line) && current === '') continue
-    if (/^\s*#/.test(line)) continue // a comment inside a continued instruction
-    if (line.trimEnd().endsWith('\\')) {
-      current += `${line.trimEnd().slice(0, -1)} `
-      continue
-    }
-    current += line
-    if (current.trim() !== '') logical.push(current.trim())
-    current = ''
-  }
-  let stage = -1
-  return logical.map((line) => {
-    const [, keyword = '', args = ''] = /^(\S+)\s*(.*)$/s.exec(line) ?? []
-    if (keyword.toUpperCase() === 'FROM') stage++
-    return { keyword: keyword.toUpperCase(), args: args.trim(), stage }
-  })
-}
 
 const dockerfile = parseDockerfile(read('Dockerfile'))
 const froms = dockerfile.filter((i) => i.keyword === 'FROM')
@@ -59,15 +29,7 @@ const execForm = (args: string): string[] | null => {
     return null
   }
 }
-/** `ENV A=1 B=2` (and the legacy `ENV A 1`) as a map, over the runtime stage. */
-const runtimeEnv = new Map<string, string>(
-  inStage(runtimeStage, 'ENV').flatMap((i) => {
-    const pairs = [...i.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S*)/g)].map((m) => [m[1]!, m[2]!.replace(/^"|"$/g, '')] as const)
-    if (pairs.length > 0) return pairs
-    const [name = '', ...rest] = i.args.split(/\s+/)
-    return [[name, rest.join(' ')] as const]
-  }),
-)
+const runtimeEnvironment = runtimeEnv(dockerfile)
 /** `COPY [--flags] <src>… <dest>`: the sources, for COPYs from the build context (not `--from`). */
 function contextSources(instruction: Instruction): string[] {
   const parts = instruction.args.split(/\s+/).filter((p) => !p.startsWith('--'))
@@ -109,13 +71,21 @@ t.test('the runtime runs as a non-root user', async (t) => {
 })
 
 t.test('the image listens on 0.0.0.0, exposes its port and checks its health on /ready', async (t) => {
-  t.equal(runtimeEnv.get('HOST'), '0.0.0.0')
-  const port = runtimeEnv.get('PORT') ?? '8080'
+  t.equal(runtimeEnvironment.get('HOST'), '0.0.0.0')
+  const port = runtimeEnvironment.get('PORT') ?? '8080'
   t.same(inStage(runtimeStage, 'EXPOSE').map((i) => i.args), [port])
   const health = inStage(runtimeStage, 'HEALTHCHECK')
   t.equal(health.length, 1)
   t.match(health[0]?.args, /\bCMD\b.*\/ready\b/)
   t.notMatch(health[0]?.args, /\bcurl\b|\bwget\b/, 'no tool the slim image lacks')
+})
+
+t.test('the image limits the V8 heap, and only with node options (nothing else in NODE_OPTIONS)', async (t) => {
+  const options = (runtimeEnvironment.get('NODE_OPTIONS') ?? '').split(/\s+/).filter(Boolean)
+  const limit = options.map((o) => /^--max-old-space-size=(\d+)$/.exec(o)?.[1]).find(Boolean)
+  t.ok(limit, `--max-old-space-size in NODE_OPTIONS: ${options.join(' ')}`)
+  t.ok(Number(limit) >= 128, `a limit of ${limit} MiB leaves room for the live heap of a query (about 50 MiB)`)
+  t.same(options.filter((o) => !o.startsWith('--')), [], 'no --require or loader a production image would not have')
 })
 
 t.test('CMD is ["node", "dist/server.js"] in exec form, and neither CMD nor ENTRYPOINT runs npm', async (t) => {
