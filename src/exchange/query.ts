@@ -25,6 +25,7 @@ export async function handleQuery(ctx: SessionContext): Promise<ExchangeAnswer> 
   request.logFields['batchId'] = result.batchId
   request.logFields['orders'] = result.orderCount
   request.logFields['bytes'] = result.byteCount
+  if (result.suspectCount > 0) request.logFields['poisonSuspects'] = result.suspectCount
   // An empty body is an error for both loaders ("Получен пустой ответ сервера", PROTOCOL.md §3.3).
   if (result.byteCount === 0) {
     request.log.error({ integrationId: session.integration.id, batchId: result.batchId }, 'query built an empty document')

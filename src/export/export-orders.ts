@@ -55,6 +55,8 @@ export interface QueryResult {
   batchId: number
   orderCount: number
   byteCount: number
+  /** Orders of the batch served POISON_THRESHOLD times or more before it without success (rule 7). */
+  suspectCount: number
   /** e.g. `application/xml; charset=UTF-8` (charset last, PROTOCOL.md §4). */
   contentType: string
   /** The document's bytes before and after the orders' fragments, as stored with the batch. */
@@ -333,7 +335,15 @@ export async function queryOrders(
     const closing = { watermarkCandidate, orderCount: plan.batch.length, byteCount, head, tail }
     const batchId = await closeBatch(trx, { batchId: openedId, opening, closing, leftOut: plan.leftOut.map((p) => p.orderId) })
     log.info({ sessionId, batchId, orders: plan.batch.length, bytes: byteCount, leftOut: plan.leftOut.length }, 'batch recorded')
-    return { batchId, orderCount: plan.batch.length, byteCount, contentType: opening.contentType, head, tail }
+    return {
+      batchId,
+      orderCount: plan.batch.length,
+      byteCount,
+      suspectCount: plan.suspects.length,
+      contentType: opening.contentType,
+      head,
+      tail,
+    }
   })
 }
 

@@ -61,22 +61,3 @@ export async function findIntegrationExchangeStates(db: Db, params: { poisonThre
     }
   })
 }
-
-/**
- * Orders of a batch that were already served `poisonThreshold` times without success before this batch: the
- * suspects the export module logs as 'orders served repeatedly without success'. Read right after the query that
- * recorded the batch, whose serve is already counted in `unacked_serves` (hence `>`).
- */
-export async function countBatchPoisonSuspects(
-  db: Db,
-  params: { integrationId: string; batchId: number; poisonThreshold: number },
-): Promise<number> {
-  const row = await db
-    .selectFrom('batch_items as bi')
-    .innerJoin('order_state as s', (join) => join.onRef('s.order_id', '=', 'bi.order_id').on('s.integration_id', '=', params.integrationId))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('bi.batch_id', '=', params.batchId)
-    .where('s.unacked_serves', '>', params.poisonThreshold)
-    .executeTakeFirst()
-  return Number(row?.n ?? 0)
-}
