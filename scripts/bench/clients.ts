@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { OneCClient } from '../../test/helpers/onec-client.js'
-import { openBenchDatabases, terminateBackends, type BenchDatabase } from './databases.js'
+import { endLeftoverStatements, openBenchDatabases, type BenchDatabase } from './databases.js'
 import { createIntegration, oneCClient, timedExchange, type Credentials } from './exchange.js'
 import {
   cpuSince,
@@ -191,7 +191,7 @@ export async function measureClients(
     }
   } finally {
     for (const server of servers) await server.stop()
-    await terminateBackends(database.url) // queries of cycles that timed out, if any
+    await endLeftoverStatements(database.url, log, 'after the clients runs') // queries of cycles that timed out, if any
   }
 
   if (params.profile) {
@@ -205,7 +205,7 @@ export async function measureClients(
       window = { startUs, endUs: Number(process.hrtime.bigint() / 1000n) }
     } finally {
       await service.stop()
-      await terminateBackends(database.url)
+      await endLeftoverStatements(database.url, log, 'after the profiled clients run')
     }
     result.profile = summarizeProfile(dir, window)
   }

@@ -140,6 +140,7 @@ export async function prepareDatabase(params: {
   let seedSeconds: number | null = null
   if (kept && kept.counts.orders === orders) {
     log(`  reusing ${name} (kept by an earlier --keep run); resetting the service's schema`)
+    await endLeftoverStatements(url, log, `on ${name} from an earlier run`)
     await withPg(url, (c) => c.query(`drop schema if exists ${SERVICE_SCHEMA} cascade`))
     summary = kept
   } else {
@@ -166,10 +167,22 @@ export async function prepareDatabase(params: {
 
 /**
  * Ends every other session on a bench database: a query the service started for a client that gave up (1C's timeout)
- * runs on in PostgreSQL after the service has stopped, and would weigh on whatever is measured next.
+ * runs on in PostgreSQL after the service has stopped, and would weigh on whatever is measured next. Returns the
+ * statements that were still running (the start of their text), for the log: after a clean stop there are none.
  */
-export async function terminateBackends(url: string): Promise<void> {
-  await withPg(url, (c) =>
-    c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()'),
-  )
+async function terminateBackends(url: string): Promise<string[]> {
+  return withPg(url, async (c) => {
+    const { rows } = await c.query<{ state: string | null; query: string }>(
+      `select state, left(query, 120) as query, pg_terminate_backend(pid)
+         from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()`,
+    )
+    return rows.filter((r) => r.state === 'active').map((r) => r.query.replace(/\s+/g, ' '))
+  })
+}
+
+/** Logs the statements `terminateBackends` ended, if any: each one is work of the service that outlived it. */
+export async function endLeftoverStatements(url: string, log: (line: string) => void, after: string): Promise<void> {
+  const leftovers = await terminateBackends(url)
+  for (const query of leftovers) log(`  ! still running ${after}, ended: ${query}`)
 }

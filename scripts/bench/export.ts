@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { openBenchDatabases, withPg, OLVERY_SCHEMA, type BenchDatabase } from './databases.js'
+import { endLeftoverStatements, openBenchDatabases, withPg, OLVERY_SCHEMA, type BenchDatabase } from './databases.js'
 import { createIntegration, oneCClient, SettingsRejected, type Credentials } from './exchange.js'
 import { explainCandidateScan, type CandidatePlan } from './plans.js'
 import { postgresCpuSeconds, startService, WORK_DIR } from './processes.js'
@@ -101,7 +101,7 @@ interface QueryMeasurement {
 async function measureQuery(
   database: BenchDatabase,
   credentials: Credentials,
-  params: { label: string; profile: boolean },
+  params: { label: string; profile: boolean; log: (line: string) => void },
 ): Promise<QueryMeasurement> {
   const profileDir = params.profile ? fs.mkdtempSync(path.join(WORK_DIR, 'cpu-profile-')) : undefined
   const service = await startService({
@@ -147,6 +147,7 @@ async function measureQuery(
     }
   } finally {
     await service.stop()
+    await endLeftoverStatements(database.url, params.log, `after ${params.label}'s service stopped`)
   }
 
   const batchId = await withPg(database.url, async (c) => {
@@ -215,7 +216,7 @@ export async function measureExport(
           companyId: database.supplier.id,
           analyze: true,
         })
-        const measured = await measureQuery(database, credentials, { label: `export-${orders}-run${run}`, profile: false })
+        const measured = await measureQuery(database, credentials, { label: `export-${orders}-run${run}`, profile: false, log })
         result.peakIsQueryOnly &&= measured.peakIsQueryOnly
         size.runs.push(measured.run)
         size.rows ??= await rowCounts(database.url, measured.batchId)
@@ -234,7 +235,7 @@ export async function measureExport(
       if (Number.isFinite(orders)) {
         log(`  profiling one export of ${orders} orders (node --cpu-prof)`)
         const credentials = await integration(orders, 'profile')
-        const measured = await measureQuery(database, credentials, { label: `export-${orders}-profile`, profile: true })
+        const measured = await measureQuery(database, credentials, { label: `export-${orders}-profile`, profile: true, log })
         result.profile = measured.profile && { orders, ...measured.profile }
       }
     }

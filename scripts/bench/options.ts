@@ -73,7 +73,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `Usage: npm run bench -- [--quick] [--runs N] [--only poll,export,clients] [--keep] [--reuse]
-                       [--no-build] [--profile | --no-profile] [--out FILE | --no-out] [--node-args "ARGS"]
+                       [--no-build] [--profile | --no-profile] [--out FILE | --no-out] [--node-args="ARGS"]
 
 A full run (about 15 minutes, 3 of them seeding a million orders) prints the tables and writes BENCHMARKS.md.
 
@@ -87,10 +87,11 @@ A full run (about 15 minutes, 3 of them seeding a million orders) prints the tab
   --profile     profile the service (node --cpu-prof) in one more export and one more clients run; on by default
                 in full runs
   --out FILE    write the results as Markdown (default BENCHMARKS.md for full runs); --no-out prints only
-  --node-args "ARGS"
+  --node-args="ARGS"
                 options for node in every service process, after the image's NODE_OPTIONS (which the service
-                always gets, as in the Dockerfile), e.g. "--max-old-space-size=4096" to measure it without the
-                image's heap limit (the report's Code line shows the command)
+                always gets, as in the Dockerfile), e.g. --node-args=--max-old-space-size=4096 to measure it
+                without the image's heap limit (the report's Code line shows the command); write it with "=",
+                as the value starts with a dash
 
 Environment: BENCH_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres: a role that may
 create and drop databases. The benchmark creates its own databases olvery_bench_* on that server.`

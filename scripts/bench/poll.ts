@@ -7,7 +7,7 @@
  */
 import type { Databases } from '../../src/db/connection.js'
 import type { OneCClient } from '../../test/helpers/onec-client.js'
-import { openBenchDatabases, terminateBackends, withPg, type BenchDatabase } from './databases.js'
+import { openBenchDatabases, endLeftoverStatements, withPg, type BenchDatabase } from './databases.js'
 import { createIntegration, exchangeUntilEmpty, MAX_BATCH_SIZE, oneCClient, timedExchange, type SteadyState } from './exchange.js'
 import { explainCandidateScan, type CandidatePlan } from './plans.js'
 import { cpuSince, postgresCpuSeconds, startService, type CpuReading, type ServerProcess } from './processes.js'
@@ -81,7 +81,7 @@ async function prepare(database: BenchDatabase, log: (line: string) => void): Pr
     } else {
       log(`    steady state NOT reached: ${steady.problem}; polling an integration created with export_from = today instead`)
       await subject.service.stop()
-      await terminateBackends(database.url)
+      await endLeftoverStatements(database.url, log, 'after the exchanges that did not reach steady state')
       subject.service = await startService({ label: `${label}-export-from-today`, databaseUrl: database.url })
       credentials = await createIntegration(databases, {
         companyId: database.supplier.id,
