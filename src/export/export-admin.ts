@@ -3,7 +3,7 @@
  * order A-123 (in scope or not and why, sent, acknowledged, pending), and "send these again" (rule 6).
  */
 import type { Integration } from '../integrations/integrations.repository.js'
-import { findLocationTimezone, loadOrders } from '../olvery/orders.source.js'
+import { documentTimezone, loadOrders } from '../olvery/orders.source.js'
 import type { PlatformPayment } from '../olvery/platform-order.js'
 import type { PaymentRule } from '../integrations/settings.schema.js'
 import { blankOrderState, findOrderStates, lockExportState } from './batches.repository.js'
@@ -88,8 +88,7 @@ export async function previewNextBatch(
         },
       })
       const plan = planBatch(scan.pending, integration.settings.batchSize, { isolatedAlone: false })
-      const timezone =
-        integration.settings.timezone ?? (await findLocationTimezone(olvery, integration.locationId)) ?? 'Europe/Moscow'
+      const timezone = await documentTimezone(olvery, { settingsTimezone: integration.settings.timezone, locationId: integration.locationId })
       const { head, tail, contentType } = documentFrame({ generatedAt: now, timezone, integration })
       const shown = plan.batch.slice(0, documentOrders).map((p) => fragments.get(p.orderId)!)
       preview = {

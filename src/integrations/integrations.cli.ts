@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { openDatabases, type Databases } from '../db/connection.js'
-import { findCompany, findLocationTimezone } from '../olvery/orders.source.js'
+import { documentTimezone, findCompany } from '../olvery/orders.source.js'
 import { startOfDayIn } from './export-from.js'
 import { createIntegration, findLogin, isUuid, listIntegrations } from './integrations.repository.js'
 import { InvalidSettingsError, parseSettings } from './settings.schema.js'
@@ -38,7 +38,7 @@ export async function createFromCli(
   }
   const company = await findCompany(databases.olvery, args.company!)
   if (!company) throw new UsageError(`No company ${args.company} in the platform data`)
-  const timezone = parsed.settings.timezone ?? (await findLocationTimezone(databases.olvery, company.locationId)) ?? 'Europe/Moscow'
+  const timezone = await documentTimezone(databases.olvery, { settingsTimezone: parsed.settings.timezone, locationId: company.locationId })
   const created = await createIntegration(databases.db, {
     name: args.name!,
     companyId: company.id,

@@ -23,10 +23,10 @@ import { orderDeliveryStatus, previewNextBatch, requestReexport, type OrderDeliv
 import type { ExportDeps } from '../export/export-orders.js'
 import { findOrderReport, listUploads, type OrderReport, type UploadSummary } from '../import/imports.repository.js'
 import {
+  documentTimezone,
   findCompany,
   findCompanyOrderIds,
   findCompanyOrdersByIdOrNumber,
-  findLocationTimezone,
   listCompanies,
   type CompanySummary,
 } from '../olvery/orders.source.js'
@@ -57,7 +57,6 @@ export interface IntegrationsPluginOptions {
 }
 
 export const ADMIN_API_PREFIX = '/api/v1'
-const FALLBACK_TIMEZONE = 'Europe/Moscow'
 
 // ajv-formats is CommonJS: at run time the default import is the plugin function, NodeNext types it as the module.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
@@ -244,10 +243,6 @@ export const integrationsPlugin: FastifyPluginAsync<IntegrationsPluginOptions> =
     return record
   }
 
-  async function documentTimezone(integration: { locationId: string }, settingsZone: string | null): Promise<string> {
-    return settingsZone ?? (await findLocationTimezone(olvery, integration.locationId)) ?? FALLBACK_TIMEZONE
-  }
-
   // --- companies ---------------------------------------------------------------------------------------------------
 
   app.get<{ Querystring: { locationId?: string } }>(
@@ -295,7 +290,10 @@ export const integrationsPlugin: FastifyPluginAsync<IntegrationsPluginOptions> =
       if (await findIntegrationIdByName(db, company.id, body.name)) throw duplicateName(body.name)
       // Rule 6: export_from starts the candidate scan at midnight of that date in the documents' time zone.
       const watermark = settings.exportFrom
-        ? startOfDayIn(settings.exportFrom, await documentTimezone(company, settings.timezone))
+        ? startOfDayIn(
+            settings.exportFrom,
+            await documentTimezone(olvery, { settingsTimezone: settings.timezone, locationId: company.locationId }),
+          )
         : null
       let created
       try {
@@ -563,7 +561,11 @@ export const integrationsPlugin: FastifyPluginAsync<IntegrationsPluginOptions> =
       refuseArchived(integration)
       const deps = exportDeps(request)
       if (from !== undefined) {
-        const instant = startOfDayIn(from, await documentTimezone(integration, integration.settings.timezone))
+        const timezone = await documentTimezone(olvery, {
+          settingsTimezone: integration.settings.timezone,
+          locationId: integration.locationId,
+        })
+        const instant = startOfDayIn(from, timezone)
         const result = await requestReexport(deps, { integration, from: instant })
         request.log.info({ integrationId: integration.id, from, cleared: result.cleared, by: request.admin.sub }, 're-export requested')
         return { cleared: result.cleared, watermark: iso(result.watermark), from: instant.toISOString(), unknownOrderIds: [] }

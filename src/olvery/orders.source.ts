@@ -306,9 +306,14 @@ export async function findCompany(olvery: Olvery, id: string): Promise<CompanySu
   return row ? { ...toCompany(row), locationId: row.location_id } : null
 }
 
-export async function findLocationTimezone(olvery: Olvery, locationId: string): Promise<string | null> {
-  const row = await olvery.selectFrom('locations').select('timezone').where('id', '=', locationId).executeTakeFirst()
-  return row?.timezone ?? null
+/** The documents' time zone where neither an integration's settings nor its location name one. */
+export const FALLBACK_TIMEZONE = 'Europe/Moscow'
+
+/** The time zone of an integration's documents: its setting, else its location's, else FALLBACK_TIMEZONE. */
+export async function documentTimezone(olvery: Olvery, params: { settingsTimezone: string | null; locationId: string }): Promise<string> {
+  if (params.settingsTimezone) return params.settingsTimezone
+  const row = await olvery.selectFrom('locations').select('timezone').where('id', '=', params.locationId).executeTakeFirst()
+  return row?.timezone ?? FALLBACK_TIMEZONE
 }
 
 /** The companies an integration can be made for: those of one location, or of every location when null. */
