@@ -58,7 +58,8 @@ export function imageEnv(): Map<string, string> {
   return runtimeEnv(parseDockerfile(fs.readFileSync(DOCKERFILE, 'utf8')))
 }
 
-// `tsx scripts/dockerfile.ts env`: the image's environment as NAME=value lines, for shell scripts (`env $(…) node …`).
+// `tsx scripts/dockerfile.ts env`: the image's environment as NAME=value lines, one per line, for shell scripts
+// (.ci/check-dist exports each line, so a value may hold spaces).
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'env') {
   for (const [name, value] of imageEnv()) console.log(`${name}=${value}`)
 }

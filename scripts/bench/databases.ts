@@ -167,22 +167,17 @@ export async function prepareDatabase(params: {
 
 /**
  * Ends every other session on a bench database: a query the service started for a client that gave up (1C's timeout)
- * runs on in PostgreSQL after the service has stopped, and would weigh on whatever is measured next. Returns the
- * statements that were still running (the start of their text), for the log: after a clean stop there are none.
+ * runs on in PostgreSQL after the service has stopped, and would weigh on whatever is measured next. Each statement
+ * still running is logged (the start of its text): work of the service that outlived it. After a clean stop there
+ * are none.
  */
-async function terminateBackends(url: string): Promise<string[]> {
-  return withPg(url, async (c) => {
-    const { rows } = await c.query<{ state: string | null; query: string }>(
+export async function endLeftoverStatements(url: string, log: (line: string) => void, after: string): Promise<void> {
+  const { rows } = await withPg(url, (c) =>
+    c.query<{ state: string | null; query: string }>(
       `select state, left(query, 120) as query, pg_terminate_backend(pid)
          from pg_stat_activity
         where datname = current_database() and pid <> pg_backend_pid()`,
-    )
-    return rows.filter((r) => r.state === 'active').map((r) => r.query.replace(/\s+/g, ' '))
-  })
-}
-
-/** Logs the statements `terminateBackends` ended, if any: each one is work of the service that outlived it. */
-export async function endLeftoverStatements(url: string, log: (line: string) => void, after: string): Promise<void> {
-  const leftovers = await terminateBackends(url)
-  for (const query of leftovers) log(`  ! still running ${after}, ended: ${query}`)
+    ),
+  )
+  for (const { query } of rows.filter((r) => r.state === 'active')) log(`  ! still running ${after}, ended: ${query.replace(/\s+/g, ' ')}`)
 }

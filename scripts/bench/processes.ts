@@ -235,14 +235,14 @@ export function setServiceNodeArgs(args: readonly string[]): void {
 }
 
 /** What the image sets for node itself (NODE_OPTIONS, NODE_ENV); the rest of its environment is the bench's to set. */
-function imageNodeEnv(): Record<string, string> {
+const IMAGE_NODE_ENV: Readonly<Record<string, string>> = (() => {
   const image = imageEnv()
   return Object.fromEntries(['NODE_OPTIONS', 'NODE_ENV'].flatMap((name) => (image.has(name) ? [[name, image.get(name)!]] : [])))
-}
+})()
 
 /** How the service processes are started, for the report. */
 export function serviceCommand(): string {
-  const env = Object.entries(imageNodeEnv()).map(([name, value]) => `${name}=${/\s/.test(value) ? `"${value}"` : value}`)
+  const env = Object.entries(IMAGE_NODE_ENV).map(([name, value]) => `${name}=${/\s/.test(value) ? `"${value}"` : value}`)
   return [...env, 'node', ...serviceNodeArgs, 'dist/server.js'].join(' ')
 }
 
@@ -263,7 +263,7 @@ export async function startService(params: { label: string; databaseUrl: string;
     readyPath: '/ready',
     env: {
       ...cleanEnv(),
-      ...imageNodeEnv(),
+      ...IMAGE_NODE_ENV,
       HOST: '127.0.0.1',
       PORT: String(port),
       DATABASE_URL: params.databaseUrl,
