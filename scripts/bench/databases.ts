@@ -4,7 +4,8 @@
  * migrations, as `npm run migrate` creates it. Dropped at the end unless --keep; reused by --reuse.
  */
 import pg from 'pg'
-import { openDatabases, SERVICE_SCHEMA, type Databases } from '../../src/db/connection.js'
+import { openDatabases, type Databases } from '../../src/olvery/databases.js'
+import { SERVICE_SCHEMA } from '../../src/db/connection.js'
 import { migrate } from '../../src/db/migrate.js'
 import {
   DEMO_REFERENCE_DATE,

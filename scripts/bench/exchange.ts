@@ -4,7 +4,7 @@
  * project's 1C client over HTTP, exactly as УТ 11 makes them (profile ut11: checkauth → query → success, Basic
  * credentials on every request).
  */
-import type { Databases } from '../../src/db/connection.js'
+import type { Databases } from '../../src/olvery/databases.js'
 import { createFromCli, UsageError } from '../../src/integrations/integrations.cli.js'
 import { settingsJsonSchema } from '../../src/integrations/settings.schema.js'
 import { OneCClient, type ExchangeResult } from '../../test/helpers/onec-client.js'

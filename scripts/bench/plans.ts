@@ -8,7 +8,7 @@
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type CompiledQuery } from 'kysely'
-import type { Databases } from '../../src/db/connection.js'
+import type { Databases } from '../../src/olvery/databases.js'
 import type { OlveryDatabase } from '../../src/olvery/olvery.schema.js'
 import { OLVERY_SCHEMA, withPg } from './databases.js'
 import { REPO_ROOT } from './processes.js'

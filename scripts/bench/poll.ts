@@ -5,7 +5,7 @@
  * Both services run side by side and the runs alternate between them (small, large, then large, small, …), so that
  * whatever else the machine is doing weighs on both alike and the ratio of each pair of runs is a fair one.
  */
-import type { Databases } from '../../src/db/connection.js'
+import type { Databases } from '../../src/olvery/databases.js'
 import type { OneCClient } from '../../test/helpers/onec-client.js'
 import { openBenchDatabases, endLeftoverStatements, withPg, type BenchDatabase } from './databases.js'
 import { createIntegration, exchangeUntilEmpty, MAX_BATCH_SIZE, oneCClient, timedExchange, type SteadyState } from './exchange.js'

@@ -5,7 +5,7 @@
  * (`npm run integrations -- create`). Dropped at the end unless --keep.
  */
 import pg from 'pg'
-import { openDatabases, type Databases } from '../../src/db/connection.js'
+import { openDatabases, type Databases } from '../../src/olvery/databases.js'
 import { migrate } from '../../src/db/migrate.js'
 import { generateDemoCatalog, seedDemo, type DemoOffer, type DemoOptions } from '../../src/demo/demo-data.js'
 import { createFromCli } from '../../src/integrations/integrations.cli.js'

@@ -5,7 +5,7 @@
  * layout, which the golden tests cover); the platform rows are read afresh.
  */
 import { createHash } from 'node:crypto'
-import type { Databases } from '../../src/db/connection.js'
+import type { Databases } from '../../src/olvery/databases.js'
 import { fingerprintOf } from '../../src/export/fingerprint.js'
 import { OrderNotExportableError, renderOrderDocument, toDocumentModel } from '../../src/export/order-document.js'
 import { qualifies } from '../../src/export/payment-rules.js'

@@ -17,7 +17,6 @@ import { PGliteDialect } from 'kysely-pglite-dialect'
 import type { Logger } from 'pino'
 import { PREPARED } from './compiled-once.js'
 import type { ServiceDatabase } from './database.js'
-import type { OlveryDatabase } from '../olvery/olvery.schema.js'
 
 export const SERVICE_SCHEMA = 'commerceml'
 
@@ -53,17 +52,21 @@ const pgliteParsers = {
 
 export type DatabaseKind = 'postgres' | 'pglite'
 
-export interface Databases {
+/**
+ * The service's database and the platform's. The platform's tables are typed by the module that reads them
+ * (`Platform`, src/olvery/): this layer only connects.
+ */
+export interface Connections<Platform> {
   kind: DatabaseKind
   /** The service's own tables (schema `commerceml`). */
   db: Kysely<ServiceDatabase>
   /** The platform's tables (schema `OLVERY_DB_SCHEMA`), read-only by contract. */
-  olvery: Kysely<OlveryDatabase>
+  olvery: Kysely<Platform>
   /**
    * The platform's tables as seen from inside a transaction of the service's own database: the same transaction when
    * both live in one database (PGlite has a single connection, so a second one would wait for ever), else `olvery`.
    */
-  olveryIn(trx: Transaction<ServiceDatabase>): Kysely<OlveryDatabase>
+  olveryIn(trx: Transaction<ServiceDatabase>): Kysely<Platform>
   /** Runs a multi-statement SQL script in one transaction on the service's own database. */
   execScript(script: string): Promise<void>
   /** Runs a multi-statement SQL script in one transaction on the platform database (reference DDL, demo data). */
@@ -207,7 +210,7 @@ async function execOnPool(pool: pg.Pool, script: string): Promise<void> {
   }
 }
 
-export async function openDatabases(options: ConnectionOptions): Promise<Databases> {
+export async function openConnections<Platform>(options: ConnectionOptions): Promise<Connections<Platform>> {
   const closers: Array<() => Promise<void> | void> = []
   let root: Kysely<ServiceDatabase>
   let execScript: (script: string) => Promise<void>
@@ -246,11 +249,11 @@ export async function openDatabases(options: ConnectionOptions): Promise<Databas
       })
   }
 
-  let olveryRoot: Kysely<OlveryDatabase> = root as unknown as Kysely<OlveryDatabase>
+  let olveryRoot: Kysely<Platform> = root as unknown as Kysely<Platform>
   let execOlveryScript = execScript
   if (options.olveryDatabaseUrl) {
     const pool = createPool(options.olveryDatabaseUrl, options)
-    olveryRoot = new Kysely<OlveryDatabase>({ dialect: new PostgresDialect({ pool }) })
+    olveryRoot = new Kysely<Platform>({ dialect: new PostgresDialect({ pool }) })
     closers.unshift(() => olveryRoot.destroy())
     execOlveryScript = (script) => execOnPool(pool, script)
   }
@@ -267,7 +270,7 @@ export async function openDatabases(options: ConnectionOptions): Promise<Databas
     db,
     olvery,
     olveryIn: (trx) =>
-      shared ? (trx.withoutPlugins() as unknown as Kysely<OlveryDatabase>).withPlugin(olverySchema) : olvery,
+      shared ? (trx.withoutPlugins() as unknown as Kysely<Platform>).withPlugin(olverySchema) : olvery,
     execScript,
     execOlveryScript,
     async ping() {

@@ -9,7 +9,10 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { sql } from 'kysely'
-import type { Databases } from './connection.js'
+import type { Connections } from './connection.js'
+
+/** What migrations need of the connections: the service's own database. */
+type ServiceConnection = Pick<Connections<unknown>, 'db' | 'execScript'>
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
 
@@ -52,7 +55,7 @@ interface AppliedMigration {
   checksum: string
 }
 
-async function appliedMigrations(databases: Databases): Promise<AppliedMigration[] | null> {
+async function appliedMigrations(databases: ServiceConnection): Promise<AppliedMigration[] | null> {
   const { rows } = await sql<{ exists: boolean }>`
     select to_regclass('commerceml.schema_migrations') is not null as exists`.execute(databases.db)
   if (!rows[0]?.exists) return null
@@ -60,7 +63,7 @@ async function appliedMigrations(databases: Databases): Promise<AppliedMigration
 }
 
 /** Files not yet applied, after checking that the applied ones were not edited. */
-export async function pendingMigrations(databases: Databases, dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
+export async function pendingMigrations(databases: ServiceConnection, dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const files = await readMigrationFiles(dir)
   const applied = new Map((await appliedMigrations(databases))?.map((m) => [m.version, m]) ?? [])
   for (const file of files) {
@@ -90,7 +93,7 @@ export interface MigrateResult {
   applied: string[]
 }
 
-export async function migrate(databases: Databases, dir = MIGRATIONS_DIR): Promise<MigrateResult> {
+export async function migrate(databases: ServiceConnection, dir = MIGRATIONS_DIR): Promise<MigrateResult> {
   await databases.execScript(`
     select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY});
     create schema if not exists commerceml;
@@ -128,10 +131,10 @@ export async function migrate(databases: Databases, dir = MIGRATIONS_DIR): Promi
 async function main(): Promise<void> {
   const { loadConfig } = await import('../config.js')
   const { createLogger } = await import('../logger.js')
-  const { openDatabases } = await import('./connection.js')
+  const { openConnections } = await import('./connection.js')
   const config = loadConfig(process.env)
   const logger = createLogger(config)
-  const databases = await openDatabases({ ...config, logger })
+  const databases = await openConnections<unknown>({ ...config, logger })
   try {
     const { applied } = await migrate(databases)
     logger.info({ applied }, applied.length ? 'migrations applied' : 'database is up to date')

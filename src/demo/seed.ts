@@ -96,7 +96,7 @@ export function parseSeedArgs(argv: string[]): SeedArgs {
   }
 }
 
-async function printDemoIntegration(databases: import('../db/connection.js').Databases): Promise<void> {
+async function printDemoIntegration(databases: import('../olvery/databases.js').Databases): Promise<void> {
   const { ensureDemoIntegration } = await import('./demo-bootstrap.js')
   const demo = await ensureDemoIntegration(databases)
   if (demo) console.log(`Demo integration for «${demo.companyName}»: 1C login ${demo.login}, password ${demo.password}`)
@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<void> {
   // Loaded here, not at the top: tests import parseSeedArgs without opening databases or reading config.
   const { loadConfig } = await import('../config.js')
   const { createLogger } = await import('../logger.js')
-  const { openDatabases } = await import('../db/connection.js')
+  const { openDatabases } = await import('../olvery/databases.js')
   const { applyReferenceSchema } = await import('../olvery/reference-schema.js')
 
   const config = loadConfig(process.env)

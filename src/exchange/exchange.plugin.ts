@@ -12,7 +12,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
-import type { Databases } from '../db/connection.js'
+import type { Databases } from '../olvery/databases.js'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { UploadImporter } from '../import/upload-importer.js'
 import { checkSession, handleCheckauth } from './checkauth.js'

@@ -6,7 +6,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
-import type { Databases } from '../db/connection.js'
+import type { Databases } from '../olvery/databases.js'
 import type { ServiceDatabase } from '../db/database.js'
 import type { Integration } from '../integrations/integrations.repository.js'
 import type { OlveryDatabase } from '../olvery/olvery.schema.js'

@@ -3,7 +3,7 @@
  * applied (for load balancers and the container HEALTHCHECK); 503 with the failing check otherwise.
  */
 import type { FastifyPluginAsync } from 'fastify'
-import type { Databases } from '../db/connection.js'
+import type { Databases } from '../olvery/databases.js'
 import { pendingMigrations } from '../db/migrate.js'
 
 export interface HealthOptions {

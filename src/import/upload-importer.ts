@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
 import type { Logger } from 'pino'
-import type { Databases } from '../db/connection.js'
+import type { Databases } from '../olvery/databases.js'
 import { findCompanyOrdersByIdsOrNumbers } from '../olvery/orders.source.js'
 import {
   claimImport,

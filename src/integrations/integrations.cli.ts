@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
-import { openDatabases, type Databases } from '../db/connection.js'
+import { openDatabases, type Databases } from '../olvery/databases.js'
 import { documentTimezone, findCompany } from '../olvery/orders.source.js'
 import { startOfDayIn } from './export-from.js'
 import { createIntegration, findLogin, isUuid, listIntegrations } from './integrations.repository.js'

@@ -16,7 +16,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { Databases } from '../db/connection.js'
+import type { Databases } from '../olvery/databases.js'
 import { pendingMigrations } from '../db/migrate.js'
 import { POISON_THRESHOLD } from '../export/export-orders.js'
 import { findIntegrationExchangeStates, type IntegrationExchangeState } from './metrics.repository.js'

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import type { Databases } from '../db/connection.js'
+import type { Databases } from './databases.js'
 
 export const REFERENCE_DDL_PATH = fileURLToPath(new URL('../../test/fixtures/olvery-reference.sql', import.meta.url))
 

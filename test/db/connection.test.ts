@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
 import t from 'tap'
-import { DataDirLockedError, openDatabases } from '../../src/db/connection.js'
+import { openDatabases } from '../../src/olvery/databases.js'
+import { DataDirLockedError } from '../../src/db/connection.js'
 import { createTestDatabases, databaseKind } from '../helpers/test-database.js'
 
 t.test(`${databaseKind}: SQL types arrive as the same JavaScript types`, async (t) => {

@@ -7,7 +7,7 @@
 import { sql } from 'kysely'
 import pg from 'pg'
 import t from 'tap'
-import { openDatabases } from '../../src/db/connection.js'
+import { openDatabases } from '../../src/olvery/databases.js'
 import { createServerDatabase, LOCAL_SERVER_URL, serverUrl } from '../helpers/test-database.js'
 
 t.test('a connection terminated inside a transaction fails the transaction, and the pool recovers', async (t) => {

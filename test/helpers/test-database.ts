@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { openDatabases, type Databases } from '../../src/db/connection.js'
+import { openDatabases, type Databases } from '../../src/olvery/databases.js'
 import { migrate } from '../../src/db/migrate.js'
 import { applyReferenceSchema } from '../../src/olvery/reference-schema.js'
 
