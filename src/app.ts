@@ -12,7 +12,7 @@ import { errorBody, jsonErrorHandler } from './errors.js'
 import { healthPlugin } from './health/health.plugin.js'
 import { metricsPlugin } from './metrics/metrics.plugin.js'
 import { exchangeMethodNotUsed, exchangePlugin } from './exchange/exchange.plugin.js'
-import { ADMIN_API_PREFIX, integrationsPlugin } from './integrations/integrations.plugin.js'
+import { ADMIN_API_PREFIX, adminPlugin } from './admin/admin.plugin.js'
 import { docsPlugin } from './docs/docs.plugin.js'
 
 export interface AppOptions {
@@ -159,7 +159,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsPlugin, { databases })
   await app.register(healthPlugin, { databases })
   await app.register(exchangePlugin, { config, databases })
-  await app.register(integrationsPlugin, { config, databases, prefix: ADMIN_API_PREFIX })
+  await app.register(adminPlugin, { config, databases, prefix: ADMIN_API_PREFIX })
   await app.register(docsPlugin)
 
   return app

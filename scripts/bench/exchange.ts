@@ -5,8 +5,8 @@
  * credentials on every request).
  */
 import type { Databases } from '../../src/olvery/databases.js'
-import { createFromCli, UsageError } from '../../src/integrations/integrations.cli.js'
-import { settingsJsonSchema } from '../../src/integrations/settings.schema.js'
+import { createFromCli, UsageError } from '../../src/admin/integrations.cli.js'
+import { settingsJsonSchema } from '../../src/integration/settings.schema.js'
 import { OneCClient, type ExchangeResult } from '../../test/helpers/onec-client.js'
 
 /** БЭД's HTTPСоединение timeout (PROTOCOL.md §2): an answer slower than this fails the exchange in 1C. */

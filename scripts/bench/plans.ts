@@ -16,7 +16,8 @@ import { REPO_ROOT } from './processes.js'
 /** A module of the build under measurement, typed by its source. */
 const fromBuild = <Module>(file: string): Promise<Module> => import(pathToFileURL(path.join(REPO_ROOT, 'dist', file)).href)
 const ordersSource = () => fromBuild<typeof import('../../src/olvery/orders.source.js')>('olvery/orders.source.js')
-const batchesRepository = () => fromBuild<typeof import('../../src/export/batches.repository.js')>('export/batches.repository.js')
+const exportStateRepository = () =>
+  fromBuild<typeof import('../../src/export/export-state.repository.js')>('export/export-state.repository.js')
 
 /** EXPLAIN ANALYZE runs the query: past this, the plan is shown without execution figures. */
 export const ANALYZE_TIMEOUT_MS = 60_000
@@ -63,8 +64,8 @@ export async function explainCandidateScan(
     .select('watermark')
     .where('integration_id', '=', params.integrationId)
     .executeTakeFirstOrThrow()
-  const { findUnsettledOrderIds } = await batchesRepository()
-  const unsettled = await databases.db.transaction().execute((trx) => findUnsettledOrderIds(trx, params.integrationId))
+  const { findQueryBacklog } = await exportStateRepository()
+  const { unsettled } = await databases.db.transaction().execute((trx) => findQueryBacklog(trx, params.integrationId))
   const query = await candidateQuery({ companyId: params.companyId, changedSince: state.watermark, alsoIds: unsettled })
 
   return withPg(url, async (client) => {

@@ -8,7 +8,7 @@ import pg from 'pg'
 import { openDatabases, type Databases } from '../../src/olvery/databases.js'
 import { migrate } from '../../src/db/migrate.js'
 import { generateDemoCatalog, seedDemo, type DemoOffer, type DemoOptions } from '../../src/demo/demo-data.js'
-import { createFromCli } from '../../src/integrations/integrations.cli.js'
+import { createFromCli } from '../../src/admin/integrations.cli.js'
 import { applyReferenceSchema } from '../../src/olvery/reference-schema.js'
 import { databaseUrl, withPg } from '../bench/databases.js'
 

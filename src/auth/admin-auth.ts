@@ -8,6 +8,7 @@
  *   role is authenticated but refused (403). Missing or invalid token: 401 with a Bearer challenge.
  * - Neither key configured: the admin API answers 503 and says what to set; the exchange is not affected.
  */
+import { isUuid } from '../uuid.js'
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose'
@@ -33,7 +34,6 @@ declare module 'fastify' {
 }
 
 const REALM = 'olvery-1c-exchange'
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** RFC 6750 §3: no credentials → the bare challenge; bad credentials → `error="invalid_token"`. */
 function unauthorized(message: string, invalidToken: boolean): AppError {
@@ -100,7 +100,7 @@ export function createAdminTokenVerifier(config: AdminJwtConfig, clock: () => Da
       throw new AppError('FORBIDDEN', `Role "${role.slice(0, 64)}" may not manage integrations; ${ADMIN_ROLES.join(' or ')} may`)
     }
     if (role === 'location_admin') {
-      if (typeof locationId !== 'string' || !UUID.test(locationId)) {
+      if (typeof locationId !== 'string' || !isUuid(locationId)) {
         throw unauthorized('A location_admin token needs a "location_id" claim holding the location UUID', true)
       }
       return { sub, role, locationId: locationId.toLowerCase() }

@@ -95,3 +95,17 @@ export function generatePassword(): string {
 export function generateLogin(): string {
   return `1c-${randomToken(10, 'abcdefghijkmnpqrstuvwxyz23456789')}`
 }
+
+export interface IssuedCredentials {
+  login: string
+  /** Shown once; only `passwordHash` is stored. */
+  password: string
+  passwordHash: string
+}
+
+/** New 1C credentials: the login and password chosen (the demo's fixed ones), or generated ones, and the hash. */
+export async function issueCredentials(chosen: { login?: string; password?: string } = {}): Promise<IssuedCredentials> {
+  const login = chosen.login ?? generateLogin()
+  const password = chosen.password ?? generatePassword()
+  return { login, password, passwordHash: await hashPassword(password) }
+}

@@ -2,6 +2,7 @@
  * `npm run token -- --role location_admin --location <uuid> [--ttl 3600] [--sub <user>]` prints a short-lived admin API
  * token signed with ADMIN_JWT_SECRET (HS256), for development and ops. In production the Olvery platform issues them.
  */
+import { isUuid } from '../uuid.js'
 import { userInfo } from 'node:os'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -14,7 +15,6 @@ const USAGE = `Usage:
 
 /** A day at most: these tokens are for a session of work, not for storing in scripts. */
 export const MAX_TTL_SECONDS = 24 * 3600
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export class TokenUsageError extends Error {}
 
@@ -33,7 +33,7 @@ export async function mintFromCli(
   const problems: string[] = []
   const role = args.role
   if (!role || !(ADMIN_ROLES as readonly string[]).includes(role)) problems.push(`--role must be one of ${ADMIN_ROLES.join(', ')}`)
-  if (role === 'location_admin' && !(args.location && UUID.test(args.location))) {
+  if (role === 'location_admin' && !(args.location && isUuid(args.location))) {
     problems.push('--location must be the UUID of the location (a location_admin manages the integrations of one location)')
   }
   if (role === 'system_operator' && args.location) problems.push('--location is for location_admin; a system_operator sees every location')

@@ -9,9 +9,10 @@ import path from 'node:path'
 import { sql } from 'kysely'
 import type { Logger } from 'pino'
 import { mintAdminToken } from '../auth/admin-auth.js'
+import { issueCredentials } from '../auth/onec-credentials.js'
 import type { AdminJwtConfig, Config } from '../config.js'
 import type { Databases } from '../olvery/databases.js'
-import { createIntegration, findIntegration, findIntegrationByLogin } from '../integrations/integrations.repository.js'
+import { createIntegration, findIntegration, findIntegrationByLogin } from '../integration/integrations.repository.js'
 import { findCompany, findBusiestSupplier } from '../olvery/orders.source.js'
 import { applyReferenceSchema } from '../olvery/reference-schema.js'
 import { seedDemo } from './demo-data.js'
@@ -52,15 +53,15 @@ export async function ensureDemoIntegration(databases: Databases): Promise<DemoI
   } else {
     const supplier = await findBusiestSupplier(databases.olvery, { gateway: 'CKassa', status: 'purchased' })
     if (!supplier) return null
+    const credentials = await issueCredentials({ login: DEMO_LOGIN, password: DEMO_PASSWORD })
     const created = await createIntegration(databases.db, {
       name: 'Демо: бухгалтерия поставщика',
       companyId: supplier.companyId,
       locationId: supplier.locationId,
       settings: DEMO_SETTINGS,
-      login: DEMO_LOGIN,
-      password: DEMO_PASSWORD,
+      credentials,
     })
-    integrationId = created.integration.id
+    integrationId = created.id
     companyId = supplier.companyId
   }
   const company = await findCompany(databases.olvery, companyId)

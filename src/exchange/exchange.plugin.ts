@@ -15,13 +15,14 @@ import type { Config } from '../config.js'
 import type { Databases } from '../olvery/databases.js'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { UploadImporter } from '../import/upload-importer.js'
-import { checkSession, handleCheckauth } from './checkauth.js'
+import { handleCheckauth } from './checkauth.js'
+import type { ExchangeContext, ExchangeParams, SessionContext } from './context.js'
 import { handleFile } from './file.js'
 import { handleImport } from './import.js'
 import { handleInit } from './init.js'
 import { handleQuery } from './query.js'
 import { failure, KNOWN_MODES, messages, plainLine, type ExchangeAnswer, type KnownMode } from './replies.js'
-import type { FoundSession } from './sessions.repository.js'
+import { checkSession } from './session-check.js'
 import { handleSuccess } from './success.js'
 
 export interface ExchangePluginOptions {
@@ -31,22 +32,6 @@ export interface ExchangePluginOptions {
 
 /** The path 1C uses when the operator enters only a host (PROTOCOL.md §2); УНФ's mode=info is hard-wired to it. */
 export const BITRIX_EXCHANGE_PATH = '/bitrix/admin/1c_exchange.php'
-
-/** Query parameters by name, first occurrence wins (1C sends them in varying order, PROTOCOL.md §2). */
-export type ExchangeParams = ReadonlyMap<string, string>
-
-export interface ExchangeContext {
-  request: FastifyRequest
-  config: Readonly<Config>
-  databases: Databases
-  params: ExchangeParams
-  /** Imports uploads (mode=import); one per app, stopped when the app closes. */
-  importer: UploadImporter
-}
-
-export interface SessionContext extends ExchangeContext {
-  session: FoundSession
-}
 
 /**
  * Parses the query string of a raw request URL. `+` is a space, names keep their case, the first occurrence of a name
@@ -170,7 +155,7 @@ export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (
     logRequestParams(request, params)
     let answer: ExchangeAnswer
     try {
-      answer = await dispatch({ request, config, databases, params, importer })
+      answer = await dispatch({ request, log: request.log as unknown as Logger, config, databases, params, importer })
     } catch (error) {
       // The database down, a bug: 1C gets a failure it can show, the details stay in the log.
       request.log.error({ err: error }, 'exchange request failed')

@@ -3,9 +3,9 @@
  * are appended in arrival order and never decoded on their own (their boundaries split UTF-8 sequences); the chunk
  * is committed before `success\n` is answered.
  */
-import type { SessionContext } from './exchange.plugin.js'
+import type { SessionContext } from './context.js'
 import { failure, messages, success, type ExchangeAnswer } from './replies.js'
-import { appendUploadChunk } from './sessions.repository.js'
+import { appendUploadChunk } from './uploads.repository.js'
 
 /** How many `file_limit`s one exchange session may upload in all (PROTOCOL.md §8: limit size per session). */
 export const SESSION_UPLOAD_FACTOR = 64

@@ -6,10 +6,10 @@
  * not CommerceML or cannot be processed, and 1C then keeps the orders registered and sends them again. A repeated
  * import of an imported file answers success again and changes nothing.
  */
-import type { SessionContext } from './exchange.plugin.js'
+import type { SessionContext } from './context.js'
 import { uploadFilename } from './file.js'
 import { failure, messages, progress, success, type ExchangeAnswer } from './replies.js'
-import { storeUpload } from './sessions.repository.js'
+import { storeUpload } from './uploads.repository.js'
 
 export async function handleImport(ctx: SessionContext): Promise<ExchangeAnswer> {
   const { request, params, databases, session, importer } = ctx

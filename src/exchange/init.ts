@@ -3,9 +3,9 @@
  * Bitrix 4-line form (`sessid=…\nversion=2.09` after a non-empty `version`) makes БЭД abort its uploads, so it is
  * never sent; the two parameters are only logged, because they reveal a УНФ node with "ПодчиненныеДокументы" on.
  */
-import type { SessionContext } from './exchange.plugin.js'
+import type { SessionContext } from './context.js'
 import { initAnswer, plainLine, type ExchangeAnswer } from './replies.js'
-import { resetUploadArea } from './sessions.repository.js'
+import { resetUploadArea } from './uploads.repository.js'
 
 export async function handleInit(ctx: SessionContext): Promise<ExchangeAnswer> {
   const { request, params, databases, config, session } = ctx

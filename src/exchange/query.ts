@@ -4,20 +4,15 @@
  * becomes `failure\n<text>`, never a partial document or an HTML page (1C would fail on it without saying why).
  */
 import { Readable } from 'node:stream'
-import type { Logger } from 'pino'
-import { batchDocumentChunks } from '../export/batches.repository.js'
-import { queryOrders } from '../export/export-orders.js'
-import type { SessionContext } from './exchange.plugin.js'
+import { serveBatch, servedDocument } from '../export/serve-batch.js'
+import type { SessionContext } from './context.js'
 import { documentAnswer, failure, messages, type ExchangeAnswer } from './replies.js'
 
 export async function handleQuery(ctx: SessionContext): Promise<ExchangeAnswer> {
-  const { request, databases, config, session } = ctx
+  const { request, log, databases, config, session } = ctx
   let result
   try {
-    result = await queryOrders(
-      { databases, config, logger: request.log as unknown as Logger },
-      { integration: session.integration, sessionId: session.sessionId },
-    )
+    result = await serveBatch({ databases, config, logger: log }, { integration: session.integration, sessionId: session.sessionId })
   } catch (error) {
     request.log.error({ err: error, integrationId: session.integration.id }, 'query failed: no document sent')
     return failure(messages.queryFailed)
@@ -35,6 +30,6 @@ export async function handleQuery(ctx: SessionContext): Promise<ExchangeAnswer> 
   const body =
     result.orderCount === 0
       ? Buffer.concat([result.head, result.tail])
-      : Readable.from(batchDocumentChunks(databases.db, result.batchId, result), { objectMode: false })
+      : Readable.from(servedDocument(databases.db, result), { objectMode: false })
   return documentAnswer(body, result.byteCount, result.contentType)
 }

@@ -4,19 +4,15 @@
  * answer is `"success\n"` in all those cases: УНФ fails the whole exchange on anything starting with `failure`.
  * A session unknown or expired never gets here (the plugin answers `failure\nexchange session unknown or expired…`).
  */
-import type { Logger } from 'pino'
-import { acknowledgeBatch } from '../export/export-orders.js'
-import type { SessionContext } from './exchange.plugin.js'
+import { acknowledgeBatch } from '../export/acknowledge-batch.js'
+import type { SessionContext } from './context.js'
 import { failure, messages, success, type ExchangeAnswer } from './replies.js'
 
 export async function handleSuccess(ctx: SessionContext): Promise<ExchangeAnswer> {
-  const { request, databases, config, session } = ctx
+  const { request, log, databases, config, session } = ctx
   let result
   try {
-    result = await acknowledgeBatch(
-      { databases, config, logger: request.log as unknown as Logger },
-      { integration: session.integration, sessionId: session.sessionId },
-    )
+    result = await acknowledgeBatch({ databases, config, logger: log }, { integration: session.integration, sessionId: session.sessionId })
   } catch (error) {
     request.log.error({ err: error, integrationId: session.integration.id }, 'success failed: nothing acknowledged')
     return failure(messages.successFailed)

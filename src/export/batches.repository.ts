@@ -1,216 +1,14 @@
 /**
- * Export state in the service's own tables: the per-integration lock row, batches and their items, and what 1C has
- * acknowledged per order. Every function takes the transaction of the exchange step that calls it.
+ * The journal of batches (EXPORT-SEMANTICS.md rules 1, 2, 8): one row per `query` answer, its items (order,
+ * fingerprint, the encoded `Документ` fragment as sent), the document's head and tail, and when 1C acknowledged it.
+ * Every function takes the transaction of the exchange step that calls it.
  */
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
-import type { OrderStateTable, ServiceDatabase } from '../db/database.js'
+import type { ServiceDatabase } from '../db/database.js'
+import { upsertOrderStatesFromBatch } from './order-state.repository.js'
 
 type Trx = Transaction<ServiceDatabase>
-
-export interface ExportState {
-  integrationId: string
-  watermark: Date | null
-  lastQueryAt: Date | null
-  lastSuccessAt: Date | null
-  queriesSinceSuccess: number
-}
-
-const lockedExportState = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: string) =>
-  db.selectFrom('export_state').selectAll().where('integration_id', '=', integrationId).forUpdate(),
-)
-
-/**
- * Rule 5: takes the integration's row lock for the rest of the transaction, so query and success of one integration
- * never interleave, whichever replica serves them.
- */
-export async function lockExportState(trx: Trx, integrationId: string): Promise<ExportState> {
-  const lockRow = async () => (await lockedExportState(trx, integrationId)).rows[0]
-  // One statement on every exchange but an integration's first; two replicas creating the row at once both end here.
-  let row = await lockRow()
-  if (!row) {
-    await trx
-      .insertInto('export_state')
-      .values({ integration_id: integrationId, watermark: null, last_query_at: null, last_success_at: null })
-      .onConflict((oc) => oc.column('integration_id').doNothing())
-      .execute()
-    row = await lockRow()
-    if (!row) throw new Error(`export state of integration ${integrationId} could not be created`)
-  }
-  return {
-    integrationId: row.integration_id,
-    watermark: row.watermark,
-    lastQueryAt: row.last_query_at,
-    lastSuccessAt: row.last_success_at,
-    queriesSinceSuccess: row.queries_since_success,
-  }
-}
-
-export interface OrderState {
-  orderId: string
-  orderNumber: string
-  ackedFingerprint: string | null
-  ackedAt: Date | null
-  lastSentFingerprint: string | null
-  unackedServes: number
-  isolatedAt: Date | null
-  lastError: string | null
-  excludedAt: Date | null
-}
-
-/** Orders whose state is not settled: sent but not acknowledged at the sent fingerprint, or cleared by a re-export. */
-export async function findUnsettledOrderIds(trx: Trx, integrationId: string): Promise<string[]> {
-  return (await findQueryBacklog(trx, integrationId)).unsettled
-}
-
-const queryBacklog = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: string) =>
-  sql<{
-    id: number | null
-    session_id: string | null
-    order_count: number | null
-    acknowledged_at: Date | null
-    watermark_candidate: Date | null
-    unsettled: string[]
-  }>`
-    select b.id, b.session_id, b.order_count, b.acknowledged_at, b.watermark_candidate,
-           array(select s.order_id::text
-                   from commerceml.order_state s
-                  where s.integration_id = ${integrationId}
-                    and (s.acked_fingerprint is null or s.acked_fingerprint is distinct from s.last_sent_fingerprint)
-           ) as unsettled
-      from (select 1) as one
-      left join lateral (
-             select id, session_id, order_count, acknowledged_at, watermark_candidate
-               from commerceml.batches
-              where integration_id = ${integrationId}
-              order by id desc
-              limit 1
-           ) as b on true`,
-)
-
-/**
- * What a `query` reads of its integration once it holds the lock, in one round trip: the latest batch (rule 7 looks
- * for a poison served alone) and the unsettled orders (candidates whatever the watermark says).
- *
- * Not part of the locking statement: a statement that waits for the lock keeps the snapshot it started with, so
- * whatever it reads besides the locked row would predate the transaction it waited for.
- */
-export async function findQueryBacklog(
-  trx: Trx,
-  integrationId: string,
-): Promise<{ latestBatch: BatchSummary | null; unsettled: string[] }> {
-  const { rows } = await queryBacklog(trx, integrationId)
-  const row = rows[0]!
-  return {
-    latestBatch: row.id === null ? null : toBatchSummary({ ...row, id: row.id, session_id: row.session_id!, order_count: row.order_count! }),
-    unsettled: row.unsettled,
-  }
-}
-
-export async function findOrderStates(trx: Trx, integrationId: string, orderIds: readonly string[]): Promise<Map<string, OrderState>> {
-  if (orderIds.length === 0) return new Map()
-  const rows = await trx
-    .selectFrom('order_state')
-    .selectAll()
-    .where('integration_id', '=', integrationId)
-    .where('order_id', '=', (eb) => eb.fn.any(eb.val([...orderIds])))
-    .execute()
-  return new Map(
-    rows.map((row) => [
-      row.order_id,
-      {
-        orderId: row.order_id,
-        orderNumber: row.order_number,
-        ackedFingerprint: row.acked_fingerprint,
-        ackedAt: row.acked_at,
-        lastSentFingerprint: row.last_sent_fingerprint,
-        unackedServes: row.unacked_serves,
-        isolatedAt: row.isolated_at,
-        lastError: row.last_error,
-        excludedAt: row.excluded_at,
-      },
-    ]),
-  )
-}
-
-/** A state row for an order nothing has been sent or acknowledged for yet. */
-export function blankOrderState(integrationId: string, orderId: string, orderNumber: string): Insertable<OrderStateTable> {
-  return {
-    integration_id: integrationId,
-    order_id: orderId,
-    order_number: orderNumber,
-    acked_fingerprint: null,
-    acked_batch_id: null,
-    acked_at: null,
-    last_sent_fingerprint: null,
-    last_sent_batch_id: null,
-    last_sent_at: null,
-    isolated_at: null,
-    last_error: null,
-    last_error_at: null,
-    excluded_at: null,
-    excluded_reason: null,
-  }
-}
-
-/**
- * Marks orders whose current document is the acknowledged one as settled again (last sent = acknowledged), so they
- * stop being candidates of every scan. They got unsettled by a send that was never acknowledged, or by an
- * acknowledgement that had to recreate their state.
- */
-export async function settleOrderStates(trx: Trx, integrationId: string, orderIds: readonly string[]): Promise<void> {
-  if (orderIds.length === 0) return
-  await trx
-    .updateTable('order_state')
-    .set((eb) => ({ last_sent_fingerprint: eb.ref('acked_fingerprint'), unacked_serves: 0 }))
-    .where('integration_id', '=', integrationId)
-    .where('order_id', '=', (eb) => eb.fn.any(eb.val([...orderIds])))
-    .where('acked_fingerprint', 'is not', null)
-    .execute()
-}
-
-/** Forgets orders that were sent but never acknowledged and have since left the scope (never tracked). */
-export async function forgetOrderStates(trx: Trx, integrationId: string, orderIds: readonly string[]): Promise<void> {
-  if (orderIds.length === 0) return
-  await trx
-    .deleteFrom('order_state')
-    .where('integration_id', '=', integrationId)
-    .where('order_id', '=', (eb) => eb.fn.any(eb.val([...orderIds])))
-    .where('acked_at', 'is', null)
-    .execute()
-}
-
-export async function recordOrderError(
-  trx: Trx,
-  params: { integrationId: string; orderId: string; orderNumber: string; error: string; now: Date },
-): Promise<void> {
-  await trx
-    .insertInto('order_state')
-    .values({
-      ...blankOrderState(params.integrationId, params.orderId, params.orderNumber),
-      last_error: params.error,
-      last_error_at: params.now,
-    })
-    .onConflict((oc) =>
-      oc.columns(['integration_id', 'order_id']).doUpdateSet({
-        order_number: params.orderNumber,
-        last_error: params.error,
-        last_error_at: params.now,
-      }),
-    )
-    .execute()
-}
-
-export async function markIsolated(trx: Trx, integrationId: string, orderId: string, now: Date): Promise<boolean> {
-  const result = await trx
-    .updateTable('order_state')
-    .set({ isolated_at: now })
-    .where('integration_id', '=', integrationId)
-    .where('order_id', '=', orderId)
-    .where('isolated_at', 'is', null)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) > 0
-}
 
 export interface BatchSummary {
   id: number
@@ -220,7 +18,7 @@ export interface BatchSummary {
   watermarkCandidate: Date | null
 }
 
-function toBatchSummary(row: {
+export function toBatchSummary(row: {
   id: number
   session_id: string
   order_count: number
@@ -361,20 +159,7 @@ export async function closeBatch(
       ? await withCount.insertInto('batches').values(row).returning('id').executeTakeFirstOrThrow()
       : await withCount.updateTable('batches').set(closed).where('id', '=', params.batchId).returning('id').executeTakeFirstOrThrow()
   if (closing.orderCount > 0) {
-    await sql`
-      insert into commerceml.order_state as s
-             (integration_id, order_id, order_number, last_sent_fingerprint, last_sent_batch_id, last_sent_at, unacked_serves)
-      select ${integrationId}, bi.order_id, bi.order_number, bi.fingerprint, bi.batch_id, ${now}, 1
-        from commerceml.batch_items bi
-       where bi.batch_id = ${batchId}
-      on conflict (integration_id, order_id) do update
-         set order_number = excluded.order_number,
-             last_sent_fingerprint = excluded.last_sent_fingerprint,
-             last_sent_batch_id = excluded.last_sent_batch_id,
-             last_sent_at = excluded.last_sent_at,
-             unacked_serves = s.unacked_serves + 1,
-             last_error = null,
-             last_error_at = null`.execute(trx)
+    await upsertOrderStatesFromBatch('sent', { integrationId, batchId, now }).execute(trx)
   }
   return batchId
 }
@@ -421,13 +206,6 @@ export async function* batchDocumentChunks(
   if (batch.tail.length > 0) yield batch.tail
 }
 
-/** The whole document in memory: for tests and small documents only. */
-export async function readBatchDocument(db: Kysely<ServiceDatabase>, batchId: number): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of batchDocumentChunks(db, batchId)) chunks.push(chunk)
-  return Buffer.concat(chunks)
-}
-
 // One statement: the batch, its orders' states and the export state (greatest() ignores a null watermark, or a
 // null candidate, so the watermark only ever moves forward).
 const acknowledgement = compiledOnce(
@@ -444,18 +222,7 @@ const acknowledgement = compiledOnce(
             where integration_id = ${integrationId}
            returning integration_id
          )
-    insert into commerceml.order_state as s
-           (integration_id, order_id, order_number, acked_fingerprint, acked_batch_id, acked_at, unacked_serves)
-    select ${integrationId}, bi.order_id, bi.order_number, bi.fingerprint, bi.batch_id, ${now}, 0
-      from commerceml.batch_items bi
-     where bi.batch_id = ${batchId}
-    on conflict (integration_id, order_id) do update
-       set acked_fingerprint = excluded.acked_fingerprint,
-           acked_batch_id = excluded.acked_batch_id,
-           acked_at = excluded.acked_at,
-           unacked_serves = 0,
-           isolated_at = null
-     where s.acked_batch_id is null or s.acked_batch_id < excluded.acked_batch_id`,
+    ${upsertOrderStatesFromBatch('acknowledged', { integrationId, batchId, now })}`,
 )
 
 /**
@@ -474,4 +241,17 @@ export async function acknowledgeBatchItems(
 ): Promise<void> {
   const { integrationId, batch, now } = params
   await acknowledgement(trx, integrationId, batch.id, now, batch.watermarkCandidate)
+}
+
+/**
+ * Rule 6: batches not yet acknowledged lose their watermark move, so a late success cannot narrow the scan past a
+ * re-export requested meanwhile.
+ */
+export async function dropWatermarkCandidates(trx: Trx, integrationId: string): Promise<void> {
+  await trx
+    .updateTable('batches')
+    .set({ watermark_candidate: null })
+    .where('integration_id', '=', integrationId)
+    .where('acknowledged_at', 'is', null)
+    .execute()
 }

@@ -11,7 +11,7 @@
  * encoding as the bytes; the caller passes the same setting to all three.
  */
 import iconv from 'iconv-lite'
-import type { DocumentEncoding } from '../integrations/settings.schema.js'
+import type { DocumentEncoding } from '../integration/settings.schema.js'
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf])
 
@@ -43,13 +43,6 @@ export function encodeChunk(text: string, encoding: DocumentEncoding): Buffer {
 /** What precedes `<?xml`: the UTF-8 BOM when asked for, otherwise nothing. windows-1251 has no BOM. */
 export function byteOrderMark(encoding: DocumentEncoding, bom: boolean): Buffer {
   return encoding === 'UTF-8' && bom ? UTF8_BOM : Buffer.alloc(0)
-}
-
-/** The whole document's bytes. */
-export function encodeDocument(xmlText: string, encoding: DocumentEncoding, bom: boolean): Buffer {
-  const body = encodeChunk(xmlText, encoding)
-  const mark = byteOrderMark(encoding, bom)
-  return mark.length ? Buffer.concat([mark, body]) : body
 }
 
 /** `application/xml; charset=UTF-8`: charset present, unquoted and the last parameter (§4). */

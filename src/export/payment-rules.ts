@@ -5,7 +5,7 @@
  * Money is computed exactly: decimal strings as PostgreSQL returns them are turned into integer minor units
  * (kopecks, as bigint) and back, never into floats.
  */
-import type { PaymentRule } from '../integrations/settings.schema.js'
+import type { PaymentRule } from '../integration/settings.schema.js'
 import type { PlatformOrder, PlatformPayment } from '../olvery/platform-order.js'
 
 // ---------------------------------------------------------------------------------------------------------------

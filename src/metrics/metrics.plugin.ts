@@ -18,7 +18,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Databases } from '../olvery/databases.js'
 import { pendingMigrations } from '../db/migrate.js'
-import { POISON_THRESHOLD } from '../export/export-orders.js'
+import { POISON_THRESHOLD } from '../export/pending-orders.js'
 import { findIntegrationExchangeStates, type IntegrationExchangeState } from './metrics.repository.js'
 
 export interface MetricsOptions {

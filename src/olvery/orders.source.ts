@@ -2,6 +2,7 @@
  * The only reads of the platform's tables (../shared/design/OLVERY-SOURCE.md). Read-only by contract: nothing here
  * writes, and the service may run with a read-only role on OLVERY_DATABASE_URL.
  */
+import { isUuid } from '../uuid.js'
 import { sql, type Kysely } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
 import type { OlveryDatabase } from './olvery.schema.js'
@@ -286,17 +287,6 @@ export async function loadOrders(olvery: Olvery, ids: readonly string[]): Promis
   return list.flatMap((id) => byId.get(id) ?? [])
 }
 
-/** Finds orders of a company by id or by number (the admin API's "did 1C get order A-123?"). */
-export async function findOrderIdsByNumber(olvery: Olvery, companyId: string, number: string): Promise<string[]> {
-  const rows = await olvery
-    .selectFrom('orders')
-    .select('id')
-    .where('company_id', '=', companyId)
-    .where('number', '=', number)
-    .execute()
-  return rows.map((r) => r.id)
-}
-
 export interface CompanySummary extends PlatformCompany {
   locationId: string
 }
@@ -306,14 +296,10 @@ export async function findCompany(olvery: Olvery, id: string): Promise<CompanySu
   return row ? { ...toCompany(row), locationId: row.location_id } : null
 }
 
-/** The documents' time zone where neither an integration's settings nor its location name one. */
-export const FALLBACK_TIMEZONE = 'Europe/Moscow'
-
-/** The time zone of an integration's documents: its setting, else its location's, else FALLBACK_TIMEZONE. */
-export async function documentTimezone(olvery: Olvery, params: { settingsTimezone: string | null; locationId: string }): Promise<string> {
-  if (params.settingsTimezone) return params.settingsTimezone
-  const row = await olvery.selectFrom('locations').select('timezone').where('id', '=', params.locationId).executeTakeFirst()
-  return row?.timezone ?? FALLBACK_TIMEZONE
+/** A location's time zone (IANA), or null when the platform has no such location. */
+export async function findLocationTimezone(olvery: Olvery, locationId: string): Promise<string | null> {
+  const row = await olvery.selectFrom('locations').select('timezone').where('id', '=', locationId).executeTakeFirst()
+  return row?.timezone ?? null
 }
 
 /** The companies an integration can be made for: those of one location, or of every location when null. */
@@ -335,8 +321,6 @@ export interface OrderReference {
   createdAt: Date
 }
 
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /**
  * The orders of a company named by id or by number (support's "did 1C get order A-123?"). Numbers are unique per
  * location, so a supplier selling in several locations may have more than one order with the same number.
@@ -347,7 +331,7 @@ export async function findCompanyOrdersByIdOrNumber(olvery: Olvery, companyId: s
     .select(['id', 'number', 'location_id', 'created_at'])
     .where('company_id', '=', companyId)
     .where((eb) =>
-      UUID_TEXT.test(idOrNumber) ? eb.or([eb('id', '=', idOrNumber), eb('number', '=', idOrNumber)]) : eb('number', '=', idOrNumber),
+      isUuid(idOrNumber) ? eb.or([eb('id', '=', idOrNumber), eb('number', '=', idOrNumber)]) : eb('number', '=', idOrNumber),
     )
     .orderBy('created_at')
     .orderBy('id')
@@ -355,16 +339,19 @@ export async function findCompanyOrdersByIdOrNumber(olvery: Olvery, companyId: s
   return rows.map((r) => ({ id: r.id, number: r.number, locationId: r.location_id, createdAt: r.created_at }))
 }
 
-/** Which of `ids` are orders of the company. */
-export async function findCompanyOrderIds(olvery: Olvery, companyId: string, ids: readonly string[]): Promise<string[]> {
+/** Those of `ids` that are orders of the company, with their numbers. */
+export async function findCompanyOrders(
+  olvery: Olvery,
+  companyId: string,
+  ids: readonly string[],
+): Promise<Array<{ id: string; number: string }>> {
   if (ids.length === 0) return []
-  const rows = await olvery
+  return olvery
     .selectFrom('orders')
-    .select('id')
+    .select(['id', 'number'])
     .where('company_id', '=', companyId)
     .where('id', '=', (eb) => eb.fn.any(eb.val([...ids])))
     .execute()
-  return rows.map((r) => r.id)
 }
 
 /** The supplier company with the most orders paid through `gateway` with `status` (the embedded demo's choice). */
@@ -396,7 +383,7 @@ export async function findCompanyOrdersByIdsOrNumbers(
   companyId: string,
   params: { ids: readonly string[]; numbers: readonly string[] },
 ): Promise<Array<{ id: string; number: string }>> {
-  const ids = [...new Set(params.ids.filter((id) => UUID_TEXT.test(id)).map((id) => id.toLowerCase()))]
+  const ids = [...new Set(params.ids.filter((id) => isUuid(id)).map((id) => id.toLowerCase()))]
   const numbers = [...new Set(params.numbers)]
   if (ids.length === 0 && numbers.length === 0) return []
   const byId = olvery

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { sql } from 'kysely'
 import t from 'tap'
 import { migrate, MIGRATIONS_DIR, readMigrationFiles } from '../../src/db/migrate.js'
-import { readBatchDocument } from '../../src/export/batches.repository.js'
+import { readBatchDocument } from '../helpers/documents.js'
 import { createTestDatabases, databaseKind } from '../helpers/test-database.js'
 
 t.test('a batch journaled before migration 0004 reads back exactly as it was sent', async (t) => {

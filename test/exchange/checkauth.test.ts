@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import t from 'tap'
-import { createIntegration } from '../../src/integrations/integrations.repository.js'
+import { createIntegration } from '../helpers/integrations.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { OneCClient } from '../helpers/onec-client.js'
 

@@ -3,8 +3,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { createIntegration } from '../../src/integrations/integrations.repository.js'
-import type { IntegrationSettingsInput } from '../../src/integrations/settings.schema.js'
+import { createIntegration } from '../helpers/integrations.js'
+import type { IntegrationSettingsInput } from '../../src/integration/settings.schema.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS, setOrderComment } from '../helpers/factories.js'
 import { OneCClient } from '../helpers/onec-client.js'

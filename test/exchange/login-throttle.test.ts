@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
 import { THROTTLE } from '../../src/auth/login-throttle.js'
-import { createIntegration } from '../../src/integrations/integrations.repository.js'
+import { createIntegration } from '../helpers/integrations.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { SEED_SETTINGS } from '../helpers/factories.js'
 

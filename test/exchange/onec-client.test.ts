@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import iconv from 'iconv-lite'
 import t from 'tap'
-import { createIntegration } from '../../src/integrations/integrations.repository.js'
+import { createIntegration } from '../helpers/integrations.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { OneCClient, parseXml, readDocuments, type InjectTarget, type OneCProfile } from '../helpers/onec-client.js'
 

@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { readBatchDocument } from '../../src/export/batches.repository.js'
-import { createIntegration } from '../../src/integrations/integrations.repository.js'
-import type { IntegrationSettingsInput } from '../../src/integrations/settings.schema.js'
+import { readBatchDocument } from '../helpers/documents.js'
+import { createIntegration } from '../helpers/integrations.js'
+import type { IntegrationSettingsInput } from '../../src/integration/settings.schema.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { numbersIn } from '../helpers/export-harness.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'

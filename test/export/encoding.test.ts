@@ -1,8 +1,10 @@
 import iconv from 'iconv-lite'
 import t from 'tap'
-import { byteOrderMark, contentTypeFor, encodeChunk, encodeDocument, referenceOutsideCp1251 } from '../../src/export/encoding.js'
-import { documentFooter, documentHeader, renderOrderDocument, toDocumentModel } from '../../src/export/order-document.js'
-import type { DocumentEncoding } from '../../src/integrations/settings.schema.js'
+import { byteOrderMark, contentTypeFor, encodeChunk, referenceOutsideCp1251 } from '../../src/export/encoding.js'
+import { encodeDocument } from '../helpers/documents.js'
+import { documentFooter, documentHeader, renderOrderDocument } from '../../src/export/order-document.js'
+import { toDocumentModel } from '../../src/export/document-model.js'
+import type { DocumentEncoding } from '../../src/integration/settings.schema.js'
 import { declaredEncoding } from '../helpers/xml-validate.js'
 import { customerFixture, itemFixture, orderFixture, settingsFixture } from '../helpers/export-fixtures.js'
 

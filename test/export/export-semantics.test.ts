@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely'
 import t from 'tap'
-import { POISON_THRESHOLD } from '../../src/export/export-orders.js'
+import { POISON_THRESHOLD } from '../../src/export/pending-orders.js'
 import { addPayment, createOrder, createSupplier, setOrderComment, setPaymentStatus } from '../helpers/factories.js'
 import { createHarness } from '../helpers/export-harness.js'
 import { createTestDatabases } from '../helpers/test-database.js'

@@ -1,7 +1,8 @@
 import t from 'tap'
 import { fingerprintOf } from '../../src/export/fingerprint.js'
-import { documentFooter, documentHeader, renderOrderDocument, toDocumentModel } from '../../src/export/order-document.js'
-import type { IntegrationSettings } from '../../src/integrations/settings.schema.js'
+import { documentFooter, documentHeader, renderOrderDocument } from '../../src/export/order-document.js'
+import { toDocumentModel } from '../../src/export/document-model.js'
+import type { IntegrationSettings } from '../../src/integration/settings.schema.js'
 import type { PlatformOrder } from '../../src/olvery/platform-order.js'
 import { customerFixture, itemFixture, orderFixture, paymentFixture, settingsFixture } from '../helpers/export-fixtures.js'
 

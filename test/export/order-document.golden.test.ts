@@ -4,15 +4,9 @@
  */
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
-import { encodeDocument } from '../../src/export/encoding.js'
-import {
-  documentFooter,
-  documentHeader,
-  emptyDocument,
-  renderOrderDocument,
-  toDocumentModel,
-  type DocumentModel,
-} from '../../src/export/order-document.js'
+import { documentFooter, documentHeader, renderOrderDocument } from '../../src/export/order-document.js'
+import { toDocumentModel, type DocumentModel } from '../../src/export/document-model.js'
+import { documentBytes, encodeDocument } from '../helpers/documents.js'
 import { readGolden } from '../helpers/golden.js'
 import { GENERATED_AT, GENERATED_ZONE, scenarios } from '../helpers/export-scenarios.js'
 import { validateCommerceML } from '../helpers/xml-validate.js'
@@ -128,8 +122,7 @@ t.test('the rendered example validates against the CommerceML 2.08 XSD', async (
 function answerFor(scenario: (typeof scenarios)[number]): Buffer {
   const { settings } = scenario
   const fragment = renderOrderDocument(toDocumentModel(scenario.order, settings))
-  const text = documentHeader(GENERATED_AT, GENERATED_ZONE, settings.encoding) + fragment + documentFooter()
-  return encodeDocument(text, settings.encoding, settings.bom)
+  return documentBytes([fragment], { generatedAt: GENERATED_AT, timezone: GENERATED_ZONE, encoding: settings.encoding, bom: settings.bom })
 }
 
 for (const scenario of scenarios) {
@@ -149,7 +142,7 @@ for (const scenario of scenarios) {
 }
 
 t.test('golden empty.xml (the answer with nothing pending) is reproduced byte for byte and validates', async (t) => {
-  const actual = encodeDocument(emptyDocument(GENERATED_AT, GENERATED_ZONE, 'UTF-8'), 'UTF-8', false)
+  const actual = documentBytes([], { generatedAt: GENERATED_AT, timezone: GENERATED_ZONE, encoding: 'UTF-8' })
   const expected = await readGolden('empty.xml', actual)
   t.ok(actual.equals(expected), 'same bytes')
   t.same(await validateCommerceML(expected), { valid: true, errors: [] })

@@ -2,20 +2,18 @@
  * The order document: what PROTOCOL.md §9 says tests must check beyond the XSD, and the mapping rules of §5.
  */
 import t from 'tap'
-import { encodeDocument } from '../../src/export/encoding.js'
+import { encodeDocument } from '../helpers/documents.js'
 import {
   OrderNotExportableError,
-  documentFooter,
-  documentHeader,
-  escapeXmlAttribute,
   formatQuantity,
-  renderOrderDocument,
   toDocumentModel,
-  wallClock,
   type DocumentModel,
   type RequisiteModel,
-} from '../../src/export/order-document.js'
-import type { IntegrationSettings } from '../../src/integrations/settings.schema.js'
+} from '../../src/export/document-model.js'
+import { documentFooter, documentHeader, renderOrderDocument } from '../../src/export/order-document.js'
+import { escapeXmlAttribute } from '../../src/export/xml-text.js'
+import { wallClock } from '../../src/export/wall-clock.js'
+import type { IntegrationSettings } from '../../src/integration/settings.schema.js'
 import type { PlatformOrder } from '../../src/olvery/platform-order.js'
 import { child, children, documentsOf, linesOf, parseAnswer, requisitesOf, textOf } from '../helpers/commerceml-reader.js'
 import { companyFixture, customerFixture, itemFixture, orderFixture, paymentFixture, settingsFixture } from '../helpers/export-fixtures.js'

@@ -2,7 +2,7 @@
  * Platform orders and integration settings for export tests, built in memory: a paid service order of a person by
  * default, every part overridable.
  */
-import type { IntegrationSettings } from '../../src/integrations/settings.schema.js'
+import type { IntegrationSettings } from '../../src/integration/settings.schema.js'
 import type {
   PlatformCompany,
   PlatformCustomer,

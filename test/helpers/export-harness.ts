@@ -4,15 +4,15 @@
  */
 import { randomBytes } from 'node:crypto'
 import { pino } from 'pino'
-import { createIntegration, type Integration } from '../../src/integrations/integrations.repository.js'
-import {
-  acknowledgeBatch,
-  queryOrders,
-  scanPendingOrders,
-  type ExportDeps,
-} from '../../src/export/export-orders.js'
-import { readBatchDocument } from '../../src/export/batches.repository.js'
-import type { IntegrationSettingsInput } from '../../src/integrations/settings.schema.js'
+import { createIntegration } from './integrations.js'
+import { type Integration } from '../../src/integration/integration.js'
+import { acknowledgeBatch } from '../../src/export/acknowledge-batch.js'
+import { serveBatch } from '../../src/export/serve-batch.js'
+import { scanPendingOrders } from '../../src/export/pending-orders.js'
+import { type ExportDeps } from '../../src/export/export-deps.js'
+import { readBatchDocument } from './documents.js'
+import { findQueryBacklog } from '../../src/export/export-state.repository.js'
+import type { IntegrationSettingsInput } from '../../src/integration/settings.schema.js'
 import type { TestDatabase } from './test-database.js'
 import { SEED_SETTINGS, type Supplier } from './factories.js'
 
@@ -66,7 +66,7 @@ export async function createHarness(
     return row.id
   }
   const query: Harness['query'] = async (sessionId, now) => {
-    const result = await queryOrders(deps, { integration, sessionId, ...(now ? { now } : {}) })
+    const result = await serveBatch(deps, { integration, sessionId, ...(now ? { now } : {}) })
     const body = await readBatchDocument(databases.db, result.batchId)
     return { batchId: result.batchId, numbers: numbersIn(body), body, contentType: result.contentType }
   }
@@ -87,10 +87,12 @@ export async function createHarness(
     async pendingNumbers() {
       // The properties are checked against all history, not only what the watermark lets the scan see.
       return databases.db.transaction().execute(async (trx) => {
+        const { unsettled } = await findQueryBacklog(trx, integration.id)
         const scan = await scanPendingOrders(trx, databases.olveryIn(trx), {
           integration,
           watermark: null,
           wanted: Number.MAX_SAFE_INTEGER,
+          unsettled,
         })
         return scan.pending.map((p) => p.orderNumber).sort()
       })

@@ -2,7 +2,7 @@
  * Representative platform orders and the integration settings they are exported with. Each one has a golden file
  * test/fixtures/golden/<name>.xml holding the exact bytes of the `query` answer that carries it.
  */
-import type { IntegrationSettings } from '../../src/integrations/settings.schema.js'
+import type { IntegrationSettings } from '../../src/integration/settings.schema.js'
 import type { PlatformOrder } from '../../src/olvery/platform-order.js'
 import { companyFixture, customerFixture, itemFixture, orderFixture, paymentFixture, settingsFixture } from './export-fixtures.js'
 

@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { createIntegration } from '../../src/integrations/integrations.repository.js'
+import { createIntegration } from '../helpers/integrations.js'
 import { claimImport, finishImport, renewLease } from '../../src/import/imports.repository.js'
-import { storeUpload } from '../../src/exchange/sessions.repository.js'
+import { storeUpload } from '../../src/exchange/uploads.repository.js'
 import { AdminApi } from '../helpers/admin-api.js'
 import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'

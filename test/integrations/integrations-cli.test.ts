@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { verifyPassword } from '../../src/auth/onec-credentials.js'
-import { createFromCli, UsageError } from '../../src/integrations/integrations.cli.js'
-import { findIntegrationByLogin } from '../../src/integrations/integrations.repository.js'
+import { createFromCli, UsageError } from '../../src/admin/integrations.cli.js'
+import { findIntegrationByLogin } from '../../src/integration/integrations.repository.js'
 import { createSupplier } from '../helpers/factories.js'
 import { createTestDatabases } from '../helpers/test-database.js'
 
@@ -50,7 +50,7 @@ t.test('invalid settings and an unknown company are refused with what to fix', a
 
 t.test('the command without a known subcommand prints its usage and exits 2', async (t) => {
   const run = promisify(execFile)
-  const result = await run(process.execPath, ['--import', 'tsx', 'src/integrations/integrations.cli.ts', 'frobnicate'], {
+  const result = await run(process.execPath, ['--import', 'tsx', 'src/admin/integrations.cli.ts', 'frobnicate'], {
     cwd: new URL('../..', import.meta.url).pathname,
     env: { ...process.env, DATABASE_URL: '', DATA_DIR: 'memory://' },
   }).catch((error: { code: number; stderr: string }) => error)

@@ -3,7 +3,7 @@
  * validation errors an administrator can act on.
  */
 import t from 'tap'
-import { startOfDayIn } from '../../src/integrations/export-from.js'
+import { startOfDayIn } from '../../src/export/wall-clock.js'
 import { AdminApi, createIntegrationViaApi, SEED_SETTINGS_TEXT, type Checker } from '../helpers/admin-api.js'
 import { HS256_ENV, locationAdminToken, systemOperatorToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'

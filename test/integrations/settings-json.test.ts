@@ -1,5 +1,5 @@
 import t from 'tap'
-import { InvalidSettingsError, parseSettings } from '../../src/integrations/settings.schema.js'
+import { InvalidSettingsError, parseSettings } from '../../src/integration/settings.schema.js'
 
 const SEED = '{"paymentrules":[{"status":"purchased","gateway":"CKassa"}],"paymentmethod_name":"Оплата картой внешняя"}'
 

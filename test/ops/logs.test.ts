@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { createIntegration } from '../../src/integrations/integrations.repository.js'
+import { createIntegration } from '../helpers/integrations.js'
 import { buildTestApp, capturingLogger } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
 import { OneCClient, type OneCStep } from '../helpers/onec-client.js'

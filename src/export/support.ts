@@ -1,17 +1,24 @@
 /**
  * What administrators and support ask of the export: what would the next query send (changing nothing), where is
- * order A-123 (in scope or not and why, sent, acknowledged, pending), and "send these again" (rule 6).
+ * order A-123 (in scope or not and why, sent, acknowledged, pending), "send these again" (rule 6), and a journaled
+ * document as 1C received it. No statement of its own: it composes the repositories and the platform's source.
  */
-import type { Integration } from '../integrations/integrations.repository.js'
-import { documentTimezone, loadOrders } from '../olvery/orders.source.js'
+import type { Integration } from '../integration/integration.js'
+import type { PaymentRule } from '../integration/settings.schema.js'
+import { findCompanyOrders, findLocationTimezone, loadOrders } from '../olvery/orders.source.js'
 import type { PlatformPayment } from '../olvery/platform-order.js'
-import type { PaymentRule } from '../integrations/settings.schema.js'
-import { blankOrderState, findOrderStates, lockExportState } from './batches.repository.js'
+import { batchDocumentChunks, dropWatermarkCandidates } from './batches.repository.js'
+import { OrderNotExportableError, toDocumentModel } from './document-model.js'
 import { encodeChunk } from './encoding.js'
-import { documentFrame, planBatch, scanPendingOrders, type ExportDeps } from './export-orders.js'
+import type { ExportDeps } from './export-deps.js'
+import { findBatchDocument } from './journal.repository.js'
+import { findQueryBacklog, lockExportState, readWatermark, setWatermark } from './export-state.repository.js'
 import { fingerprintOf } from './fingerprint.js'
-import { OrderNotExportableError, renderOrderDocument, toDocumentModel } from './order-document.js'
+import { documentFrame, renderOrderDocument } from './order-document.js'
+import { clearAcknowledgements, createBlankOrderStates, findOrderStates } from './order-state.repository.js'
 import { matchesPaymentRule } from './payment-rules.js'
+import { planBatch, scanPendingOrders } from './pending-orders.js'
+import { documentTimezone } from './wall-clock.js'
 
 export interface PreviewOrder {
   orderId: string
@@ -60,19 +67,17 @@ export async function previewNextBatch(
   await databases.db
     .transaction()
     .execute(async (trx) => {
-      const state = await trx
-        .selectFrom('export_state')
-        .select('watermark')
-        .where('integration_id', '=', integration.id)
-        .executeTakeFirst()
+      const watermark = await readWatermark(trx, integration.id)
+      const { unsettled } = await findQueryBacklog(trx, integration.id)
       const olvery = databases.olveryIn(trx)
       const fragmentBytes = new Map<string, number>()
       const fragments = new Map<string, Buffer>()
       let normalKept = 0
       const scan = await scanPendingOrders(trx, olvery, {
         integration,
-        watermark: state?.watermark ?? null,
+        watermark,
         wanted: integration.settings.batchSize + 1,
+        unsettled,
         keep: async (rendered) => {
           for (const { pending, fragment } of rendered) {
             const bytes = encodeChunk(fragment, encoding)
@@ -88,8 +93,8 @@ export async function previewNextBatch(
         },
       })
       const plan = planBatch(scan.pending, integration.settings.batchSize, { isolatedAlone: false })
-      const timezone = await documentTimezone(olvery, { settingsTimezone: integration.settings.timezone, locationId: integration.locationId })
-      const { head, tail, contentType } = documentFrame({ generatedAt: now, timezone, integration })
+      const timezone = documentTimezone(integration.settings.timezone, await findLocationTimezone(olvery, integration.locationId))
+      const { head, tail, contentType } = documentFrame({ generatedAt: now, timezone, encoding, bom: integration.settings.bom })
       const shown = plan.batch.slice(0, documentOrders).map((p) => fragments.get(p.orderId)!)
       preview = {
         orders: plan.batch.map((p) => ({
@@ -152,17 +157,12 @@ export async function orderDeliveryStatus(
   const [order] = await loadOrders(databases.olvery, [orderId])
   if (!order) return null
   const rules = integration.settings.paymentRules
-  const stateRow = await databases.db
-    .selectFrom('order_state')
-    .selectAll()
-    .where('integration_id', '=', integration.id)
-    .where('order_id', '=', orderId)
-    .executeTakeFirst()
+  const state = (await findOrderStates(databases.db, integration.id, [orderId])).get(orderId)
   const matchedRule = firstMatchingRule(order.payments, rules)
-  const tracked = stateRow?.acked_at != null
+  const tracked = state?.ackedAt != null
   let reason: ScopeReason
   if (order.companyId !== integration.companyId) reason = 'other company'
-  else if (stateRow?.excluded_at) reason = 'excluded'
+  else if (state?.excludedAt) reason = 'excluded'
   else if (matchedRule) reason = 'qualifies'
   else if (tracked) reason = 'tracked'
   else reason = 'no matching payment'
@@ -194,16 +194,14 @@ export async function orderDeliveryStatus(
     })),
     currentFingerprint,
     notExportable,
-    lastSent: stateRow?.last_sent_fingerprint
-      ? { batchId: stateRow.last_sent_batch_id, at: stateRow.last_sent_at, fingerprint: stateRow.last_sent_fingerprint }
+    lastSent: state?.lastSentFingerprint
+      ? { batchId: state.lastSentBatchId, at: state.lastSentAt, fingerprint: state.lastSentFingerprint }
       : null,
-    lastAcknowledged: stateRow?.acked_at
-      ? { batchId: stateRow.acked_batch_id, at: stateRow.acked_at, fingerprint: stateRow.acked_fingerprint }
-      : null,
-    pending: inScope && currentFingerprint !== null && currentFingerprint !== (stateRow?.acked_fingerprint ?? null),
-    unacknowledgedServes: stateRow?.unacked_serves ?? 0,
-    isolated: stateRow?.isolated_at != null,
-    excluded: stateRow?.excluded_at ? { at: stateRow.excluded_at, reason: stateRow.excluded_reason } : null,
+    lastAcknowledged: state?.ackedAt ? { batchId: state.ackedBatchId, at: state.ackedAt, fingerprint: state.ackedFingerprint } : null,
+    pending: inScope && currentFingerprint !== null && currentFingerprint !== (state?.ackedFingerprint ?? null),
+    unacknowledgedServes: state?.unackedServes ?? 0,
+    isolated: state?.isolatedAt != null,
+    excluded: state?.excludedAt ? { at: state.excludedAt, reason: state.excludedReason } : null,
   }
 }
 
@@ -232,55 +230,30 @@ export async function requestReexport(
     let cleared = 0
     if (orderIds?.length) {
       // Orders never sent get a state row too, so the scan finds them whatever the watermark says.
-      const olvery = databases.olveryIn(trx)
-      const orders = await olvery
-        .selectFrom('orders')
-        .select(['id', 'number'])
-        .where('company_id', '=', integration.companyId)
-        .where('id', '=', (eb) => eb.fn.any(eb.val([...orderIds])))
-        .execute()
-      const known = await findOrderStates(trx, integration.id, orders.map((o) => o.id))
-      const fresh = orders.filter((o) => !known.has(o.id))
-      if (fresh.length) {
-        await trx
-          .insertInto('order_state')
-          .values(fresh.map((o) => blankOrderState(integration.id, o.id, o.number)))
-          .execute()
-      }
-      const result = await trx
-        .updateTable('order_state')
-        .set({ acked_fingerprint: null })
-        .where('integration_id', '=', integration.id)
-        .where('order_id', '=', (eb) => eb.fn.any(eb.val(orders.map((o) => o.id))))
-        .where('acked_fingerprint', 'is not', null)
-        .executeTakeFirst()
-      cleared += Number(result.numUpdatedRows)
+      const orders = await findCompanyOrders(databases.olveryIn(trx), integration.companyId, orderIds)
+      await createBlankOrderStates(trx, integration.id, orders)
+      cleared += await clearAcknowledgements(trx, integration.id, { orderIds: orders.map((o) => o.id) })
     }
     let watermark = state.watermark
     if (from) {
-      const result = await trx
-        .updateTable('order_state')
-        .set({ acked_fingerprint: null })
-        .where('integration_id', '=', integration.id)
-        .where('acked_fingerprint', 'is not', null)
-        .where('order_id', 'in', (eb) =>
-          eb
-            .selectFrom('batch_items')
-            .select('order_id')
-            .where('changed_at', '>=', from)
-            .where('batch_id', 'in', eb.selectFrom('batches').select('id').where('integration_id', '=', integration.id)),
-        )
-        .executeTakeFirst()
-      cleared += Number(result.numUpdatedRows)
+      cleared += await clearAcknowledgements(trx, integration.id, { changedSince: from })
       if (watermark === null || from < watermark) watermark = from
-      await trx.updateTable('export_state').set({ watermark }).where('integration_id', '=', integration.id).execute()
+      await setWatermark(trx, integration.id, watermark)
     }
-    await trx
-      .updateTable('batches')
-      .set({ watermark_candidate: null })
-      .where('integration_id', '=', integration.id)
-      .where('acknowledged_at', 'is', null)
-      .execute()
+    await dropWatermarkCandidates(trx, integration.id)
     return { cleared, watermark }
   })
+}
+
+/**
+ * Rule 8: a journaled `query` answer exactly as 1C received it (its Content-Type, length and bytes, read a page of
+ * fragments at a time), or null when the integration has no such batch.
+ */
+export async function journaledDocument(
+  deps: ExportDeps,
+  params: { integrationId: string; batchId: number },
+): Promise<{ contentType: string; byteCount: number; chunks: AsyncGenerator<Buffer> } | null> {
+  const { db } = deps.databases
+  const stored = await findBatchDocument(db, params.integrationId, params.batchId)
+  return stored ? { ...stored, chunks: batchDocumentChunks(db, params.batchId) } : null
 }

@@ -5,12 +5,14 @@
  */
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { issueCredentials } from '../auth/onec-credentials.js'
 import { loadConfig } from '../config.js'
 import { openDatabases, type Databases } from '../olvery/databases.js'
-import { documentTimezone, findCompany } from '../olvery/orders.source.js'
-import { startOfDayIn } from './export-from.js'
-import { createIntegration, findLogin, isUuid, listIntegrations } from './integrations.repository.js'
-import { InvalidSettingsError, parseSettings } from './settings.schema.js'
+import { documentTimezone, startOfDayIn } from '../export/wall-clock.js'
+import { createIntegration, findLogin, listIntegrations } from '../integration/integrations.repository.js'
+import { InvalidSettingsError, parseSettings } from '../integration/settings.schema.js'
+import { findCompany, findLocationTimezone } from '../olvery/orders.source.js'
+import { isUuid } from '../uuid.js'
 
 const USAGE = `Usage:
   npm run integrations -- create --company <uuid> --name <text> --settings '<json>'
@@ -38,15 +40,17 @@ export async function createFromCli(
   }
   const company = await findCompany(databases.olvery, args.company!)
   if (!company) throw new UsageError(`No company ${args.company} in the platform data`)
-  const timezone = await documentTimezone(databases.olvery, { settingsTimezone: parsed.settings.timezone, locationId: company.locationId })
+  const timezone = documentTimezone(parsed.settings.timezone, await findLocationTimezone(databases.olvery, company.locationId))
+  const credentials = await issueCredentials()
   const created = await createIntegration(databases.db, {
     name: args.name!,
     companyId: company.id,
     locationId: company.locationId,
     settings: parsed.stored,
     watermark: parsed.settings.exportFrom ? startOfDayIn(parsed.settings.exportFrom, timezone) : null,
+    credentials,
   })
-  return { id: created.integration.id, login: created.login, password: created.password }
+  return { id: created.id, login: credentials.login, password: credentials.password }
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -1,51 +1,15 @@
 /**
- * Integrations and their 1C credentials. Rows are converted to the domain `Integration` here and nowhere else.
+ * Integrations and their 1C credentials in the service's tables (`integrations`, `credentials`, their `export_state`
+ * row). Rows become the domain `Integration` through `toIntegration` (integration.ts) and nowhere else.
  */
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
-import type { IntegrationRow, ServiceDatabase } from '../db/database.js'
-import { generateLogin, generatePassword, hashPassword } from '../auth/onec-credentials.js'
-import { toSettings, type IntegrationSettings, type IntegrationSettingsInput } from './settings.schema.js'
+import type { ServiceDatabase } from '../db/database.js'
+import { isUuid } from '../uuid.js'
+import { toIntegration, type Integration } from './integration.js'
+import type { IntegrationSettingsInput } from './settings.schema.js'
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>
-
-export interface Integration {
-  id: string
-  name: string
-  class: 'CommerceML'
-  companyId: string
-  locationId: string
-  /** Settings with defaults applied, as the export uses them. */
-  settings: IntegrationSettings
-  /** Settings exactly as the administrator gave them (snake_case JSON). */
-  storedSettings: IntegrationSettingsInput
-  enabled: boolean
-  archivedAt: Date | null
-  createdAt: Date
-  updatedAt: Date
-}
-
-export function toIntegration(row: IntegrationRow): Integration {
-  const stored = row.settings as IntegrationSettingsInput
-  return {
-    id: row.id,
-    name: row.name,
-    class: 'CommerceML',
-    companyId: row.company_id,
-    locationId: row.location_id,
-    settings: toSettings(stored),
-    storedSettings: stored,
-    enabled: row.enabled,
-    archivedAt: row.archived_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  }
-}
-
-/** An integration that 1C may use: enabled and not archived. */
-export function isActive(integration: Integration): boolean {
-  return integration.enabled && integration.archivedAt === null
-}
 
 export interface NewIntegration {
   name: string
@@ -55,24 +19,14 @@ export interface NewIntegration {
   enabled?: boolean
   /** Rule 6: where the candidate scan starts; null = all history. */
   watermark?: Date | null
-  /** Chosen login; generated when absent. */
-  login?: string
-  /** Chosen password (demo data only); generated when absent. */
-  password?: string
+  /** Its 1C login and the hash of its password (src/auth/onec-credentials.ts issues both). */
+  credentials: { login: string; passwordHash: string }
 }
 
-export interface CreatedIntegration {
-  integration: Integration
-  login: string
-  /** Shown once; only its hash is stored. */
-  password: string
-}
-
-export async function createIntegration(db: Kysely<ServiceDatabase>, input: NewIntegration): Promise<CreatedIntegration> {
-  const login = input.login ?? generateLogin()
-  const password = input.password ?? generatePassword()
-  const passwordHash = await hashPassword(password)
-  const integration = await db.transaction().execute(async (trx) => {
+/** The integration, its credentials and its export state, in one transaction. */
+export async function createIntegration(db: Kysely<ServiceDatabase>, input: NewIntegration): Promise<Integration> {
+  const { login, passwordHash } = input.credentials
+  return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('integrations')
       .values({
@@ -92,7 +46,6 @@ export async function createIntegration(db: Kysely<ServiceDatabase>, input: NewI
       .execute()
     return toIntegration(row)
   })
-  return { integration, login, password }
 }
 
 export async function findIntegration(db: Db, id: string): Promise<Integration | null> {
@@ -289,8 +242,3 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
 
 export const DUPLICATE_NAME_INDEX = 'integrations_company_name_key'
 export const LOGIN_UNIQUE_CONSTRAINT = 'credentials_login_key'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-export function isUuid(value: string): boolean {
-  return UUID.test(value)
-}
