@@ -13,7 +13,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
-import { formatMoney, formatQuantity, lineMoney, type DemoOffer } from '../../src/demo/demo-data.js'
+import { formatMoney, formatQuantity, lineMoney } from '../../src/demo/money.js'
+import type { DemoOffer } from '../../src/demo/types.js'
 import { WRITER_APP, withApplicationName, type Supplier } from './database.js'
 import { sleep, type Random } from './random.js'
 

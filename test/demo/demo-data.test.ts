@@ -2,16 +2,15 @@ import t from 'tap'
 import iconv from 'iconv-lite'
 import { sql } from 'kysely'
 import {
-  DEMO_HARD_CASE_ORDERS,
-  DEMO_REFERENCE_DATE,
   generateDemoCatalog,
   generateDemoData,
   generateDemoOrderChunks,
-  insertDemoData,
-  seedDemo,
   topCKassaSupplier,
-  type DemoData,
-} from '../../src/demo/demo-data.js'
+} from '../../src/demo/generate.js'
+import { DEMO_HARD_CASE_ORDERS } from '../../src/demo/hard-cases.js'
+import { insertDemoData, seedDemo } from '../../src/demo/insert.js'
+import { DEMO_REFERENCE_DATE } from '../../src/demo/options.js'
+import type { DemoData } from '../../src/demo/types.js'
 import { parseSeedArgs } from '../../src/demo/seed.js'
 import { createTestDatabases } from '../helpers/test-database.js'
 
