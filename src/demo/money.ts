@@ -15,14 +15,14 @@ function divRound(a: number, b: number): number {
 }
 
 /** Kopecks → numeric(14,2) text, e.g. 123450 → '1234.50'. */
-export function formatMoney(kopecks: number): string {
+export function kopecksText(kopecks: number): string {
   const rubles = Math.floor(kopecks / 100)
   const rest = kopecks - rubles * 100
   return `${rubles}.${rest < 10 ? '0' : ''}${rest}`
 }
 
 /** Thousandths → numeric(14,3) text, e.g. 1500 → '1.500'. */
-export function formatQuantity(thousandths: number): string {
+export function thousandthsText(thousandths: number): string {
   const whole = Math.floor(thousandths / 1000)
   return `${whole}.${String(thousandths - whole * 1000).padStart(3, '0')}`
 }

@@ -13,7 +13,7 @@ import {
 } from './catalogue.js'
 import { FORCED_ORDERS } from './hard-cases.js'
 import type { DemoModel } from './model.js'
-import { formatMoney, formatQuantity, lineMoney } from './money.js'
+import { kopecksText, lineMoney, thousandthsText } from './money.js'
 import { item, Random, shuffled } from './random.js'
 import { buildTimeline } from './timeline.js'
 import { DAY_MS, HOUR_MS } from './time.js'
@@ -151,12 +151,12 @@ export function* generateOrders(model: DemoModel): Generator<GeneratedOrder> {
         kind: o.kind,
         unit_code: o.unitCode,
         unit_name: o.unitName,
-        quantity: formatQuantity(quantity),
-        price: formatMoney(money.price),
-        discount: formatMoney(money.discount),
-        amount: formatMoney(money.amount),
+        quantity: thousandthsText(quantity),
+        price: kopecksText(money.price),
+        discount: kopecksText(money.discount),
+        amount: kopecksText(money.amount),
         vat_rate: o.vatRate,
-        vat_amount: formatMoney(money.vatAmount),
+        vat_amount: kopecksText(money.vatAmount),
       })
       return money.amount
     }
@@ -203,7 +203,7 @@ export function* generateOrders(model: DemoModel): Generator<GeneratedOrder> {
       customer_id: customer.id,
       status,
       currency: 'RUB',
-      total: formatMoney(totalKopecks),
+      total: kopecksText(totalKopecks),
       comment: spec ? spec.comment : rng.chance(0.2) ? rng.pick(ORDER_COMMENTS) : null,
       created_at: new Date(createdMs),
       updated_at: new Date(timeline.updatedMs),

@@ -1,7 +1,7 @@
 /** An order's events over time: payment attempts as each gateway records them, status changes, refunds. */
 import type { OrderStatus, PaymentStatus } from '../olvery/olvery.schema.js'
 import { GATEWAY_WEIGHTS, type Gateway, type PaymentScenario } from './catalogue.js'
-import { formatMoney } from './money.js'
+import { kopecksText } from './money.js'
 import type { Random } from './random.js'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.js'
 import type { PaymentRow } from './types.js'
@@ -55,7 +55,7 @@ export function buildTimeline(
       order_id: order.id,
       gateway,
       status,
-      amount: formatMoney(amount),
+      amount: kopecksText(amount),
       paid_at: paid === null ? null : new Date(paid),
       external_id: status === 'pending' && rng.chance(0.5) ? null : externalId(rng, gateway),
       created_at: new Date(created),
