@@ -45,7 +45,7 @@ type PgType = 'uuid' | 'text' | 'int' | 'numeric' | 'timestamptz'
  * Every column of every table with the array type it travels as. Rows go in as
  * `INSERT … SELECT * FROM unnest($1::uuid[], $2::text[], …)`: one parameter per column rather than per value, so
  * a statement's size is not bounded by PostgreSQL's 65535 parameters and the server parses one short statement
- * per chunk instead of thousands of placeholders (see `insertDemoData` for timings). `satisfies` keeps it complete.
+ * per chunk instead of thousands of placeholders. `satisfies` keeps it complete.
  */
 const COLUMNS = {
   locations: { id: 'uuid', name: 'text', timezone: 'text' },
@@ -148,9 +148,6 @@ async function insertOrders(db: OlveryDb, chunk: DemoOrderChunk, size: number): 
  * Inserts generated data into empty reference tables, in one transaction: multi-row INSERTs of
  * `rowsPerStatement` rows (see `COLUMNS`), then the orders' historical updated_at restored
  * (see `insertOrders`).
- *
- * A million orders (2 M lines, 1.1 M payments) through `seedDemo` into a stock PostgreSQL 15 took 324 s with
- * 500-row VALUES statements, 246 s with unnest, 172 s with unnest and the now() placeholder of `insertOrders`.
  */
 export async function insertDemoData(olvery: OlveryDb, data: DemoData, options: InsertDemoOptions = {}): Promise<void> {
   const size = rowsPerStatementOf(options)
