@@ -7,14 +7,10 @@ import pg from 'pg'
 import { openDatabases, type Databases } from '../../src/olvery/databases.js'
 import { SERVICE_SCHEMA } from '../../src/db/connection.js'
 import { migrate } from '../../src/db/migrate.js'
-import {
-  DEMO_REFERENCE_DATE,
-  generateDemoData,
-  seedDemo,
-  topCKassaSupplier,
-  type DemoSummary,
-  type DemoSupplier,
-} from '../../src/demo/demo-data.js'
+import { generateDemoData, topCKassaSupplier } from '../../src/demo/generate.js'
+import { seedDemo, type DemoSummary } from '../../src/demo/insert.js'
+import { DEMO_REFERENCE_DATE } from '../../src/demo/options.js'
+import type { DemoSupplier } from '../../src/demo/types.js'
 import { applyReferenceSchema } from '../../src/olvery/reference-schema.js'
 
 export const OLVERY_SCHEMA = 'olvery'

@@ -13,7 +13,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
-import { formatMoney, formatQuantity, lineMoney, type DemoOffer } from '../../src/demo/demo-data.js'
+import { kopecksText, lineMoney, thousandthsText } from '../../src/demo/money.js'
+import type { DemoOffer } from '../../src/demo/types.js'
 import { WRITER_APP, withApplicationName, type Supplier } from './database.js'
 import { sleep, type Random } from './random.js'
 
@@ -210,8 +211,8 @@ export class Writers {
     const o = line.offer
     return [
       randomUUID(), orderId, line.lineNo, o.serviceId, o.name, o.sku, o.kind, o.unitCode, o.unitName,
-      formatQuantity(line.quantity), formatMoney(money.price), formatMoney(money.discount), formatMoney(money.amount),
-      o.vatRate, formatMoney(money.vatAmount),
+      thousandthsText(line.quantity), kopecksText(money.price), kopecksText(money.discount), kopecksText(money.amount),
+      o.vatRate, kopecksText(money.vatAmount),
     ]
   }
 
@@ -225,7 +226,7 @@ export class Writers {
       quantity: random.int(1, 3) * 1000,
     }))
     const order: OrderModel = { id, number, supplier, status: 'new', lines, payments: [] }
-    const total = formatMoney(this.total(lines))
+    const total = kopecksText(this.total(lines))
     const sql: Array<[string, unknown[]]> = [
       [
         `insert into olvery.orders (id, number, location_id, company_id, customer_id, status, currency, total, comment)
@@ -271,7 +272,7 @@ export class Writers {
     return {
       kind: 'add payment',
       order,
-      sql: [this.insertPayment(order.id, payment, formatMoney(this.total(order.lines)))],
+      sql: [this.insertPayment(order.id, payment, kopecksText(this.total(order.lines)))],
       apply: () => order.payments.push(payment),
     }
   }
@@ -317,9 +318,9 @@ export class Writers {
       sql: [
         [
           `update olvery.order_items set quantity = $3, amount = $4, vat_amount = $5 where order_id = $1 and line_no = $2`,
-          [order.id, line.lineNo, formatQuantity(edited.quantity), formatMoney(money.amount), formatMoney(money.vatAmount)],
+          [order.id, line.lineNo, thousandthsText(edited.quantity), kopecksText(money.amount), kopecksText(money.vatAmount)],
         ],
-        [`update olvery.orders set total = $2 where id = $1`, [order.id, formatMoney(this.total(lines))]],
+        [`update olvery.orders set total = $2 where id = $1`, [order.id, kopecksText(this.total(lines))]],
       ],
       apply: () => (order.lines = lines),
     }

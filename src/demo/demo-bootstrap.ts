@@ -15,7 +15,7 @@ import type { Databases } from '../olvery/databases.js'
 import { createIntegration, findIntegration, findIntegrationByLogin } from '../integration/integrations.repository.js'
 import { findCompany, findBusiestSupplier } from '../olvery/orders.source.js'
 import { applyReferenceSchema } from '../olvery/reference-schema.js'
-import { seedDemo } from './demo-data.js'
+import { seedDemo } from './insert.js'
 
 /** Demo credentials: printed at every start and in the README. Only ever created on demo data. */
 export const DEMO_LOGIN = 'demo-1c'

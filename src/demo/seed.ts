@@ -11,13 +11,10 @@
  */
 import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
-import {
-  DEMO_LOCATION_COUNT_MAX,
-  DEMO_REFERENCE_DATE,
-  MAX_DEMO_ORDERS,
-  seedDemo,
-  topCKassaSupplier,
-} from './demo-data.js'
+import { DEMO_LOCATION_COUNT_MAX } from './catalogue.js'
+import { topCKassaSupplier } from './generate.js'
+import { seedDemo } from './insert.js'
+import { DEMO_REFERENCE_DATE, MAX_DEMO_ORDERS } from './options.js'
 
 export const USAGE =
   'Usage: npm run demo:seed -- --orders N [--seed S] [--locations L] [--days D] [--now ISO-8601]\n' +
