@@ -222,7 +222,17 @@ export async function finishImport(
     if (!(await lockOwnImport(trx, uploadId, owner))) return null
     const columns = sql.join(FACT_NAMES.map((name) => sql.ref(name)))
     const fromDocument = sql.join(FACT_NAMES.map((name) => sql.ref(`d.${name}`)))
-    const updates = sql.join(FACT_NAMES.map((name) => sql`${sql.ref(name)} = excluded.${sql.ref(name)}`))
+    // PROTOCOL.md §8: absence is never a fact. A fact the new document does not give keeps what 1C said before, and
+    // its requisites are added to the earlier ones.
+    const updates = sql.join(
+      FACT_NAMES.map((name) =>
+        name === 'content_hash'
+          ? sql`content_hash = excluded.content_hash`
+          : name === 'requisites'
+            ? sql`requisites = order_reports.requisites || excluded.requisites`
+            : sql`${sql.ref(name)} = coalesce(excluded.${sql.ref(name)}, order_reports.${sql.ref(name)})`,
+      ),
+    )
     await sql`
       insert into commerceml.order_reports (integration_id, order_id, ${columns}, reported_at, upload_id, doc_index, applied_at)
       select distinct on (d.order_id) d.integration_id, d.order_id, ${fromDocument}, u.received_at, d.upload_id, d.doc_index, now()
@@ -313,9 +323,10 @@ export async function failImport(
 
 export type UploadState = 'receiving' | 'stored' | 'importing' | 'imported' | 'failed'
 
+/** A document that matched no order, could not be applied, or was applied with values it could not read or that disagreed. */
 export interface UploadProblem {
   documentIndex: number
-  status: 'unmatched' | 'error'
+  status: 'matched' | 'unmatched' | 'error'
   onecId: string | null
   onecNumber: string | null
   reason: string | null
@@ -335,11 +346,11 @@ export interface UploadSummary {
   attempts: number
   counts: ImportCounts | null
   error: string | null
-  /** The first unmatched and error documents, in file order. */
+  /** The first documents with a problem (unmatched, error, or matched with a reason), in file order. */
   problems: UploadProblem[]
 }
 
-/** How many unmatched or error documents an upload lists; the counts say how many there are in all. */
+/** How many documents with a problem an upload lists; the counts say how many are unmatched or errors in all. */
 export const PROBLEMS_LISTED = 20
 
 /** Newest first; `after` is the id of the last upload of the previous page (keyset pagination on (received_at, id)). */
@@ -391,7 +402,7 @@ export async function listUploads(
           .select(['upload_id', 'doc_index', 'status', 'onec_id', 'onec_number', 'reason'])
           .select(sql<number>`row_number() over (partition by upload_id order by doc_index)`.as('n'))
           .where('upload_id', '=', (e) => e.fn.any(e.val(pageRows.map((r) => r.id))))
-          .where('status', '<>', 'matched')
+          .where((eb) => eb.or([eb('status', '<>', 'matched'), eb('reason', 'is not', null)]))
           .as('d'),
       )
       .selectAll()

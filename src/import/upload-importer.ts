@@ -29,7 +29,7 @@ import {
   type ImportProgress,
   type StagedDocument,
 } from './imports.repository.js'
-import { readOrderFacts } from './order-facts.js'
+import { readOrderFacts, siteNumberOf } from './order-facts.js'
 import { UnreadableUploadError, UploadReader, type UploadedDocument } from './upload-reader.js'
 
 /** Documents matched and written per round trip. */
@@ -199,14 +199,15 @@ export class UploadImporter {
 
   /**
    * PROTOCOL.md §8 "Identity": `Ид` is 1C's own document UUID and `Номер` our order number. An `Ид` that is the id of
-   * one of the company's orders matches first (a site echoing our id); otherwise `Номер`. Only orders of the
-   * integration's company are looked at, so a document naming another company's order is unmatched, never applied.
+   * one of the company's orders matches first (a site echoing our id); otherwise `Номер`, then the number a
+   * `Комментарий` gives ("[Номер документа на сайте: …]", §8 "Dialects"). Only orders of the integration's company
+   * are looked at, so a document naming another company's order is unmatched, never applied.
    */
   private async match(job: Job, batch: Array<{ index: number; doc: UploadedDocument }>): Promise<StagedDocument[]> {
     if (batch.length === 0) return []
     const orders = await findCompanyOrdersByIdsOrNumbers(this.options.databases.olvery, job.companyId, {
       ids: batch.flatMap(({ doc }) => (doc.id ? [doc.id] : [])),
-      numbers: batch.flatMap(({ doc }) => (doc.number ? [doc.number] : [])),
+      numbers: batch.flatMap(({ doc }) => [doc.number, siteNumberOf(doc)].filter((n): n is string => n !== null)),
     })
     const byId = new Map(orders.map((o) => [o.id, o]))
     const byNumber = new Map<string, string[]>()
@@ -215,17 +216,20 @@ export class UploadImporter {
       const { facts, problems, contentHash } = readOrderFacts(doc)
       const base = { uploadId: job.uploadId, integrationId: job.integrationId, index, facts, contentHash }
       const unmatched = (status: 'unmatched' | 'error', reason: string): StagedDocument => ({ ...base, status, orderId: null, matchedBy: null, reason })
-      if (!doc.id && !doc.number) return unmatched('error', 'The document has neither Ид nor Номер.')
+      const siteNumber = siteNumberOf(doc)
+      if (!doc.id && !doc.number && !siteNumber) return unmatched('error', 'The document has neither Ид nor Номер.')
       if (doc.operation !== null && doc.operation !== ORDER_OPERATION) {
         return unmatched('error', `ХозОперация "${doc.operation.slice(0, 60)}" is not "${ORDER_OPERATION}".`)
       }
       const reason = problems.length ? problems.join('; ') : null
       const byOwnId = doc.id ? byId.get(doc.id.toLowerCase()) : undefined
       if (byOwnId) return { ...base, status: 'matched', orderId: byOwnId.id, matchedBy: 'id', reason }
-      const numbered = doc.number ? byNumber.get(doc.number) ?? [] : []
-      if (numbered.length === 1) return { ...base, status: 'matched', orderId: numbered[0]!, matchedBy: 'number', reason }
-      if (numbered.length > 1) {
-        return unmatched('unmatched', `${numbered.length} orders of the company have the number "${doc.number}" (numbers are unique per location).`)
+      for (const number of new Set([doc.number, siteNumber].filter((n): n is string => n !== null))) {
+        const numbered = byNumber.get(number) ?? []
+        if (numbered.length === 1) return { ...base, status: 'matched', orderId: numbered[0]!, matchedBy: 'number', reason }
+        if (numbered.length > 1) {
+          return unmatched('unmatched', `${numbered.length} orders of the company have the number "${number}" (numbers are unique per location).`)
+        }
       }
       return unmatched('unmatched', "No order of the integration's company has this Ид or Номер.")
     })

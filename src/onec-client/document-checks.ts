@@ -6,12 +6,14 @@
  * A problem is something that makes 1C fail the batch, load it wrongly or duplicate an order. Notes are facts worth
  * showing that 1C copes with (an empty answer, a VAT rate an older release may not map).
  */
-import { child, childText, type OneCDocument, type XmlElement } from './onec-client.js'
+import type { OneCDocument } from './documents.js'
+import { child, childText, type XmlElement } from './xml-reader.js'
 
 export type CheckCode =
   /** A step 1C would stop at (the client's own verdict, in 1C's words), or the service unreachable. */
   | 'protocol'
   | 'transport'
+  | 'layout'
   | 'body-start'
   | 'charset'
   | 'forbidden-character'
@@ -360,4 +362,18 @@ export function checkQueryAnswer(
   options: AnswerCheckOptions = {},
 ): Problem[] {
   return [...checkAnswerEnvelope(answer.body, answer.contentType, options), ...checkCharacters(answer.text), ...checkDocuments(answer.documents)]
+}
+
+/**
+ * PROTOCOL.md §5.9: a 2.x client (БЭД, УНФ) reads `Документ` directly under the root, the 1C-Bitrix module in its 3.1
+ * form only inside `Контейнер`. Documents in the other place are not loaded, yet 1C confirms the batch, so those
+ * orders are acknowledged without reaching 1C.
+ */
+export function checkLayout(unseen: number, layout: 'root' | 'container'): Problem[] {
+  if (unseen === 0) return []
+  const message =
+    layout === 'container'
+      ? `${unseen} Документ(s) directly under the root: the 1C-Bitrix module reads CommerceML 3.1, each Документ inside a Контейнер, and loads none of them.`
+      : `${unseen} Документ(s) inside Контейнер (CommerceML 3.1): this 1C reads CommerceML 2.x, Документ directly under the root, and loads none of them.`
+  return [{ check: 'layout', message: `${message} The batch is still confirmed with success, so those orders count as delivered.` }]
 }

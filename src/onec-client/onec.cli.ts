@@ -3,7 +3,7 @@
  * onec-client.ts) against a running service, and prints what 1C would see.
  *
  *   npm run onec -- --url http://localhost:8080/1c_exchange --login demo-1c --password demo-1c-password
- *   node dist/onec-client/onec.cli.js --url https://1c.example.ru/1c_exchange --login 1c-… [--profile unf] [--json]
+ *   node dist/onec-client/onec.cli.js --url https://1c.example.ru/1c_exchange --login 1c-… [--profile unf|bitrix-module] [--json]
  *
  * Exit code: 0 clean, 1 any problem (a step 1C would stop at, a document 1C would fail or load wrongly, the service
  * unreachable), 2 usage errors. Progress goes to stderr when it is a terminal; the report goes to stdout.
@@ -12,7 +12,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { checkAnswerEnvelope, checkCharacters, checkQueryAnswer, documentNotes, type Problem } from './document-checks.js'
+import { checkAnswerEnvelope, checkCharacters, checkLayout, checkQueryAnswer, documentNotes, type Problem } from './document-checks.js'
 import { OneCClient, type OneCClientOptions, type OneCProfile, type OneCResponse, type OneCStep } from './onec-client.js'
 import { describeDocument, redactSessid, renderText, type SmokeReport, type StepView } from './report.js'
 
@@ -25,8 +25,12 @@ Plays 1C's «Обмен с сайтом» against the service and reports what 1
                        a bare host means /bitrix/admin/1c_exchange.php, as in 1C
   --login <login>      the integration's 1C login
   --password <pw>      its password; better: set ONEC_PASSWORD, so it does not show in the process list
-  --profile ut11|unf   ut11 = УТ 11 / КА 2 / ERP: checkauth → query → success (default);
-                       unf  = УНФ 3.0, protocol «Битрикс»: checkauth → init → query → success
+  --profile ut11|unf|bitrix-module
+                       ut11 = УТ 11 / КА 2 / ERP: checkauth → query → success (default);
+                       unf  = УНФ 3.0, protocol «Битрикс»: checkauth → init → query → success;
+                       bitrix-module = the 1C-side «Модуль обмена 1С-Битрикс» (УТ 10.3, УПП, КА 1.1):
+                       as unf, init asks for version=3.1, and the answer is read as CommerceML 3.1
+                       (each Документ inside a Контейнер)
   --no-success         do not send success: nothing is acknowledged and the same orders come again next time
                        (each such run counts as an unacknowledged serve towards the poison-batch alert)
   --upload <file>      instead of the download, upload this file as 1C does: checkauth → init → file… → import
@@ -92,7 +96,9 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   const password = values.password ?? env['ONEC_PASSWORD']
   if (!password) throw new UsageError('--password (or the environment variable ONEC_PASSWORD) is required')
   const profile = values.profile ?? 'ut11'
-  if (profile !== 'ut11' && profile !== 'unf') throw new UsageError(`--profile must be ut11 or unf, got "${profile}"`)
+  if (profile !== 'ut11' && profile !== 'unf' && profile !== 'bitrix-module') {
+    throw new UsageError(`--profile must be ut11, unf or bitrix-module, got "${profile}"`)
+  }
   let url: URL
   try {
     url = new URL(values.url)
@@ -198,7 +204,7 @@ async function download(client: TimedClient, args: CliArgs, report: SmokeReport)
     return step.ok
   }
   if (!record(await client.checkauth())) return
-  if (args.profile === 'unf' && !record(await client.init('download'))) return
+  if (client.bitrixProtocol && !record(await client.init('download'))) return
   const query = await client.query()
   record(query)
   const checkOptions = { allowBom: args.bom }
@@ -212,10 +218,13 @@ async function download(client: TimedClient, args: CliArgs, report: SmokeReport)
   }
   report.documents = query.documents.map(describeDocument)
   report.notes.push(...query.notes.map((message) => ({ message })), ...documentNotes(query.documents))
-  const problems = checkQueryAnswer(
-    { body: query.response.body, contentType: query.response.contentType, text: query.document ?? query.response.text, documents: query.documents },
-    checkOptions,
-  )
+  const problems = [
+    ...checkLayout(query.unseen, client.layout),
+    ...checkQueryAnswer(
+      { body: query.response.body, contentType: query.response.contentType, text: query.document ?? query.response.text, documents: query.documents },
+      checkOptions,
+    ),
+  ]
   report.problems.push(...problems)
   if (!args.success) {
     report.notes.push({ message: 'success not sent (--no-success): the batch stays unacknowledged and its orders come again with the next query.' })

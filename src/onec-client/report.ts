@@ -5,7 +5,9 @@
  */
 import type { Note, Problem } from './document-checks.js'
 import { requisitesOf } from './document-checks.js'
-import { child, childText, type OneCDocument, type OneCProfile } from './onec-client.js'
+import type { OneCProfile } from './client-types.js'
+import type { OneCDocument } from './documents.js'
+import { child, childText } from './xml-reader.js'
 
 export interface StepView {
   mode: string
@@ -75,6 +77,7 @@ export interface SmokeReport {
 export const PROFILE_NAMES: Record<OneCProfile, string> = {
   ut11: 'УТ 11 / КА 2 / ERP (БЭД library)',
   unf: 'УНФ 3.0 (node protocol «Битрикс»)',
+  'bitrix-module': '«Модуль обмена 1С-Битрикс» (УТ 10.3, УПП, КА 1.1), CommerceML 3.1',
 }
 
 /** Removes secrets from a request URL: the `sessid` token 1C appends (PROTOCOL.md §2). */

@@ -155,6 +155,53 @@ t.test('uploads: УНФ puts sessid before mode; chunks follow file_limit; a fai
   t.equal(failing.requests.filter((r) => r.url.includes('mode=file')).length, 1)
 })
 
+const CML31 = {
+  contentType: 'application/xml; charset=UTF-8',
+  body: fs.readFileSync(new URL('../onec-client/fixtures/cml31-order.xml', import.meta.url)),
+}
+
+t.test('the 1C-Bitrix module profile asks for 3.1 at init and reads each Документ inside its Контейнер', async (t) => {
+  const site = fakeSite({ checkauth: CHECKAUTH, init: { body: 'zip=no\nfile_limit=1024\nsessid=XYZ789\nversion=3.1' }, query: CML31, success: { body: 'success\n' } })
+  const result = await client(site, 'bitrix-module').exchange()
+  t.same(result.problems, [])
+  t.same(site.requests.map((r) => r.url), [
+    '/1c_exchange?type=sale&mode=checkauth',
+    '/1c_exchange?type=sale&mode=init&sessid=XYZ789&version=3.1',
+    '/1c_exchange?type=sale&mode=query&sessid=XYZ789',
+    '/1c_exchange?type=sale&mode=success&sessid=XYZ789',
+  ])
+  t.same(result.documents.map((d) => d.number), ['B-31001', 'B-31002'])
+  t.match(result.documents[0], { operation: 'Заказ товара', currency: 'RUB', sum: '1500.00', comment: 'Ключи у охраны', lines: [{ id: 'service-1', quantity: '1' }] })
+  t.equal(result.documents[1]?.requisites['Заказ оплачен'], 'true')
+})
+
+t.test('each client sees only its own layout: 2.x clients miss a 3.1 answer, the module misses a 2.08 one', async (t) => {
+  const golden = { contentType: 'application/xml; charset=UTF-8', body: fs.readFileSync(GOLDEN) }
+  const cases: Array<[OneCProfile, Answer, number, number]> = [
+    ['ut11', CML31, 0, 2],
+    ['unf', CML31, 0, 2],
+    ['bitrix-module', golden, 0, 1],
+    ['ut11', golden, 1, 0],
+    ['bitrix-module', CML31, 2, 0],
+  ]
+  for (const [profile, answer, read, unseen] of cases) {
+    const c = client(fakeSite({ checkauth: CHECKAUTH, init: { body: 'zip=no\nfile_limit=1024' }, query: answer }), profile)
+    await c.checkauth()
+    if (c.bitrixProtocol) await c.init('download')
+    const query = await c.query()
+    t.ok(query.ok, profile)
+    t.equal(query.documents.length, read, `${profile} reads ${read}`)
+    t.equal(query.unseen, unseen, `${profile} does not see ${unseen}`)
+    if (read === 0) t.same(query.notes, ['Нет документов для обработки'], '1C would say there is nothing to load')
+  }
+})
+
+t.test('the XML reader takes prefixed names by their local name and refuses a DOCTYPE', async (t) => {
+  const root = parseXml('<?xml version="1.0"?><c:КоммерческаяИнформация xmlns:c="urn:1C.ru:commerceml_3"><c:Контейнер><c:Документ><c:Номер>B-1</c:Номер></c:Документ></c:Контейнер></c:КоммерческаяИнформация>')
+  t.same(readDocuments(root).map((d) => d.number), ['B-1'])
+  t.throws(() => parseXml('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'), /DOCTYPE/)
+})
+
 t.test('over real HTTP (fetch), the client runs a download and an upload against the service', async (t) => {
   const { app, databases } = await buildTestApp(t)
   const created = await createIntegration(databases.db, {

@@ -199,6 +199,34 @@ t.test('what 1C would stumble on in a document makes the exit code 1, and succes
   t.notOk(json(r).successSent)
 })
 
+t.test('--profile bitrix-module reads a 3.1 answer as the 1C-Bitrix module does: clean, exit 0', async (t) => {
+  const document = await fs.readFile(new URL('./fixtures/cml31-order.xml', import.meta.url))
+  const url = await fakeSite(t, {
+    checkauth: { body: CHECKAUTH },
+    init: { body: 'zip=no\nfile_limit=1024' },
+    query: { body: document, contentType: 'application/xml; charset=UTF-8' },
+    success: { body: 'success\n' },
+  })
+  const r = await run(['--url', url, '--login', 'x', '--password', 'y', '--profile', 'bitrix-module', '--json'])
+  t.equal(r.code, 0, JSON.stringify(json(r).problems))
+  t.same(json(r).steps.map((s) => s.mode), ['checkauth', 'init', 'query', 'success'])
+  t.match(json(r).steps[1]?.url, /mode=init&sessid=…&version=3\.1$/)
+  t.same(json(r).documents.map((d) => d.number), ['B-31001', 'B-31002'])
+  const text = await run(['--url', url, '--login', 'x', '--password', 'y', '--profile', 'bitrix-module'])
+  t.match(text.stdout, /as «Модуль обмена 1С-Битрикс» \(УТ 10\.3, УПП, КА 1\.1\), CommerceML 3\.1 \(--profile bitrix-module\)/)
+})
+
+t.test('--profile bitrix-module against the 2.08 download: every order would be missed, so a problem and no success', async (t) => {
+  const { args, numbers } = await setup(1)
+  const r = await run([...args, '--profile', 'bitrix-module', '--json'])
+  t.equal(r.code, 1)
+  t.same(json(r).problems.map((p) => p.check), ['layout'])
+  t.match(json(r).problems[0]?.message, /1 Документ\(s\) directly under the root: the 1C-Bitrix module reads CommerceML 3\.1/)
+  t.notOk(json(r).successSent, 'nothing acknowledged')
+  const again = json(await run([...args, '--json']))
+  t.same(again.documents.map((d) => d.number), numbers, 'the order is still pending for a 2.x client')
+})
+
 t.test('a body 1C cannot read as data is a problem, explained', async (t) => {
   const url = await fakeSite(t, {
     checkauth: { body: CHECKAUTH },
@@ -237,6 +265,7 @@ t.test('usage errors exit 2 and print the usage to stderr', async (t) => {
     [],
     ['--url', 'http://h/1c_exchange', '--login', 'l'],
     ['--url', 'http://h/1c_exchange', '--login', 'l', '--password', 'p', '--profile', 'ka2'],
+    ['--url', 'http://h/1c_exchange', '--login', 'l', '--password', 'p', '--profile', 'bitrix'],
     ['--url', 'http://h/1c_exchange?type=sale', '--login', 'l', '--password', 'p'],
     ['--url', 'ftp://h/', '--login', 'l', '--password', 'p'],
     ['--url', 'http://h/1c_exchange', '--login', 'l', '--password', 'p', '--unknown'],
