@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
-import { createIntegration } from '../../src/integrations/integrations.repository.js'
+import { createIntegration } from '../helpers/integrations.js'
 import { AdminApi } from '../helpers/admin-api.js'
 import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
