@@ -21,9 +21,9 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # SQL migrations and the Olvery reference DDL are read at run time (node dist/db/migrate.js, the demo profile).
 COPY migrations ./migrations
+COPY sql ./sql
 # Served at /docs by the admin API.
 COPY openapi.yaml ./openapi.yaml
-COPY test/fixtures/olvery-reference.sql ./test/fixtures/olvery-reference.sql
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8080

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:import`: how long importing a large upload from 1C takes, and whether memory stays bounded
- * (issue 8, PROTOCOL.md §8). For each size (default 2 MB and 20 MB) it uploads a generated portion file as УТ 11 does
+ * (PROTOCOL.md §8). For each size (default 2 MB and 20 MB) it uploads a generated portion file as УТ 11 does
  * (checkauth → init → file in file_limit chunks), then polls `mode=import` until `success`, and prints the wall time of
  * the import and the growth of the process's peak RSS over its RSS when the import started, with the peak of the
  * JavaScript heap and what stays alive after it (run with NODE_OPTIONS=--expose-gc for a collected baseline). Bounded

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (issue 7): measures the service as production runs it, against the real PostgreSQL, and prints one
+ * `npm run bench`: measures the service as production runs it, against the real PostgreSQL, and prints one
  * table per section, with the targets beside the figures; a full run also writes them to BENCHMARKS.md.
  *
  *   1. Poll cost against history: a full exchange with nothing pending, ~10,000 vs 1,000,000 orders of history.
@@ -142,7 +142,7 @@ function tablesOf(results: Results): Report {
 
 function targetsTable(targets: TargetLine[]): Table {
   return {
-    title: 'Targets of issue 7',
+    title: 'Targets',
     columns: ['target', 'measured', 'verdict'],
     rows: targets.map((t) => [t.target, t.figure, t.verdict]),
     notes: [],

@@ -1,5 +1,5 @@
 /**
- * `npm run test:faults -- --seconds N [--seed S]` (issue 6, "Fault campaign"): proves on the real PostgreSQL that
+ * `npm run test:faults -- --seconds N [--seed S]` (README "Fault campaign"): proves on the real PostgreSQL that
  * every paid order reaches each 1C base once, whatever breaks. For N seconds, together:
  *
  * - platform writers create orders, add and move payments, cancel orders and edit lines, some in transactions that

@@ -1,5 +1,5 @@
 /**
- * The command line of `npm run bench` and the two sizes of a run: the full benchmark of issue 7, and `--quick`, a
+ * The command line of `npm run bench` and the two sizes of a run: the full benchmark, and `--quick`, a
  * smoke run of a minute or two for use while optimising.
  */
 import { parseArgs } from 'node:util'

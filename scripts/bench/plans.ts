@@ -15,7 +15,8 @@ import { REPO_ROOT } from './processes.js'
 
 /** A module of the build under measurement, typed by its source. */
 const fromBuild = <Module>(file: string): Promise<Module> => import(pathToFileURL(path.join(REPO_ROOT, 'dist', file)).href)
-const ordersSource = () => fromBuild<typeof import('../../src/olvery/orders.source.js')>('olvery/orders.source.js')
+const candidatesSource = () =>
+  fromBuild<typeof import('../../src/olvery/candidates.source.js')>('olvery/candidates.source.js')
 const exportStateRepository = () =>
   fromBuild<typeof import('../../src/export/export-state.repository.js')>('export/export-state.repository.js')
 
@@ -34,7 +35,7 @@ export interface CandidatePlan {
 
 /** The statement `findCandidateOrders` sends for these parameters, compiled but not run. */
 async function candidateQuery(params: { companyId: string; changedSince: Date | null; alsoIds: string[] }): Promise<CompiledQuery> {
-  const { findCandidateOrders } = await ordersSource()
+  const { findCandidateOrders } = await candidatesSource()
   const compiled: CompiledQuery[] = []
   const compiler = new Kysely<OlveryDatabase>({
     dialect: {

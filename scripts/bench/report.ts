@@ -1,6 +1,6 @@
 /**
  * Turns the measurements into tables, printed to the terminal and written to BENCHMARKS.md from the same model, with
- * the targets of issue 7 beside each figure. Also describes the machine.
+ * the targets beside each figure. Also describes the machine.
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'

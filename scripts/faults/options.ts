@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util'
 
 export const USAGE = `Usage: npm run test:faults -- --seconds N [options]
 
-Runs the fault campaign of issue 6 on a fresh PostgreSQL database: platform writers, simulated 1C clients and
+Runs the fault campaign on a fresh PostgreSQL database: platform writers, simulated 1C clients and
 service-side faults together for N seconds, then one clean exchange per integration, then the checks of
 ../shared/design/EXPORT-SEMANTICS.md. Exit code 0 when no order was lost or delivered twice, 1 otherwise (or when the
 run could not check), 2 on a usage error.

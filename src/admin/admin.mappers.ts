@@ -4,9 +4,9 @@
  */
 import type { JournalBatch } from '../export/journal.repository.js'
 import type { OrderDeliveryStatus } from '../export/support.js'
-import type { OrderReport, UploadSummary } from '../import/imports.repository.js'
+import type { OrderReport, UploadSummary } from '../import/uploads-journal.repository.js'
 import type { IntegrationRecord } from '../integration/integrations.repository.js'
-import type { CompanySummary } from '../olvery/orders.source.js'
+import type { CompanySummary } from '../olvery/companies.source.js'
 
 export const iso = (date: Date | null) => (date ? date.toISOString() : null)
 

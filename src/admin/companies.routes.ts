@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import { locationScope } from '../auth/admin-auth.js'
-import { listCompanies } from '../olvery/orders.source.js'
+import { listCompanies } from '../olvery/companies.source.js'
 import { companyJson } from './admin.mappers.js'
 import { companiesQuery, type CompaniesQuery } from './requests.schema.js'
 import { companyListResponse } from './responses.schema.js'

@@ -11,7 +11,7 @@ import { openDatabases, type Databases } from '../olvery/databases.js'
 import { documentTimezone, startOfDayIn } from '../export/wall-clock.js'
 import { createIntegration, findLogin, listIntegrations } from '../integration/integrations.repository.js'
 import { InvalidSettingsError, parseSettings } from '../integration/settings.schema.js'
-import { findCompany, findLocationTimezone } from '../olvery/orders.source.js'
+import { findCompany, findLocationTimezone } from '../olvery/companies.source.js'
 import { isUuid } from '../uuid.js'
 
 const USAGE = `Usage:

@@ -23,7 +23,7 @@ import {
   type IntegrationChanges,
 } from '../integration/integrations.repository.js'
 import { InvalidSettingsError, parseSettings, type IntegrationSettingsInput } from '../integration/settings.schema.js'
-import { findCompany, findLocationTimezone } from '../olvery/orders.source.js'
+import { findCompany, findLocationTimezone } from '../olvery/companies.source.js'
 import { integrationJson } from './admin.mappers.js'
 import {
   createIntegrationBody,

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { AppError } from '../errors.js'
 import { findBatchOrders, listBatches } from '../export/journal.repository.js'
 import { journaledDocument } from '../export/support.js'
-import { listUploads } from '../import/imports.repository.js'
+import { listUploads } from '../import/uploads-journal.repository.js'
 import { batchJson, iso, uploadJson } from './admin.mappers.js'
 import {
   batchesQuery,

@@ -8,8 +8,9 @@ import iconv from 'iconv-lite'
 import { AppError } from '../errors.js'
 import { orderDeliveryStatus, previewNextBatch, requestReexport } from '../export/support.js'
 import { documentTimezone, startOfDayIn } from '../export/wall-clock.js'
-import { findOrderReport } from '../import/imports.repository.js'
-import { findCompanyOrders, findCompanyOrdersByIdOrNumber, findLocationTimezone } from '../olvery/orders.source.js'
+import { findOrderReport } from '../import/uploads-journal.repository.js'
+import { findCompanyOrders, findCompanyOrdersByIdOrNumber } from '../olvery/orders.source.js'
+import { findLocationTimezone } from '../olvery/companies.source.js'
 import { iso, orderStatusJson } from './admin.mappers.js'
 import {
   integrationParams,

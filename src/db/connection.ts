@@ -140,8 +140,8 @@ const PREPARED_PER_CONNECTION = 200
  * connection and, after five executions, may plan it once too. They are key lookups and writes by key, whose plan
  * does not depend on the values. Everything else is sent unnamed and planned for its own values: a generic plan
  * cannot see how recent a watermark is nor how long an array of ids, and the ones PostgreSQL settled on read the
- * supplier's whole history for the candidate scan (120 ms instead of 0.02 ms at 1,000,000 orders) and every
- * acknowledged order for each chunk's states (an export's exchanges grew from 10 to 40 s).
+ * supplier's whole history for the candidate scan and every acknowledged order for each chunk's states (BENCHMARKS.md,
+ * notes on section 1).
  * PREPARED_PER_CONNECTION bounds what a connection holds.
  */
 class PreparingClient extends pg.Client {

@@ -13,7 +13,7 @@ import { issueCredentials } from '../auth/onec-credentials.js'
 import type { AdminJwtConfig, Config } from '../config.js'
 import type { Databases } from '../olvery/databases.js'
 import { createIntegration, findIntegration, findIntegrationByLogin } from '../integration/integrations.repository.js'
-import { findCompany, findBusiestSupplier } from '../olvery/orders.source.js'
+import { findCompany, findBusiestSupplier } from '../olvery/companies.source.js'
 import { applyReferenceSchema } from '../olvery/reference-schema.js'
 import { seedDemo } from './insert.js'
 

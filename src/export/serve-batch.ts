@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import type { ServiceDatabase } from '../db/database.js'
 import type { Integration } from '../integration/integration.js'
-import { findScanStart } from '../olvery/orders.source.js'
+import { findScanStart } from '../olvery/candidates.source.js'
 import {
   addBatchItems,
   batchDocumentChunks,

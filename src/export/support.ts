@@ -5,7 +5,8 @@
  */
 import type { Integration } from '../integration/integration.js'
 import type { PaymentRule } from '../integration/settings.schema.js'
-import { findCompanyOrders, findLocationTimezone, loadOrders } from '../olvery/orders.source.js'
+import { findCompanyOrders, loadOrders } from '../olvery/orders.source.js'
+import { findLocationTimezone } from '../olvery/companies.source.js'
 import type { PlatformPayment } from '../olvery/platform-order.js'
 import { batchDocumentChunks, dropWatermarkCandidates } from './batches.repository.js'
 import { OrderNotExportableError, toDocumentModel } from './document-model.js'

@@ -5,19 +5,12 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Databases } from '../olvery/databases.js'
 import { pendingMigrations } from '../db/migrate.js'
+import { withTimeout } from '../db/unavailable.js'
 
 export interface HealthOptions {
   databases: Databases
   /** How long a readiness probe waits for the database. */
   timeoutMs?: number
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
 type Check = 'ok' | 'failing'

@@ -28,7 +28,7 @@ import {
   type ImportCounts,
   type ImportProgress,
   type StagedDocument,
-} from './imports.repository.js'
+} from './import-runs.repository.js'
 import { readOrderFacts, siteNumberOf } from './order-facts.js'
 import { UnreadableUploadError, UploadReader, type UploadedDocument } from './upload-reader.js'
 

@@ -12,12 +12,14 @@
  *   Pending orders are not counted: that needs the export scan (fingerprints of current documents), too heavy for a
  *   scrape. A scrape never fails for the database: its gauges are left out and `onec_metrics_database_up` is 0.
  *
- * Registered without encapsulation (skip-override), so its hooks see every route of the app.
+ * Registered without encapsulation (fastify-plugin), so its hooks see every route of the app.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import fastifyPlugin from 'fastify-plugin'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Databases } from '../olvery/databases.js'
 import { pendingMigrations } from '../db/migrate.js'
+import { withTimeout } from '../db/unavailable.js'
 import { POISON_THRESHOLD } from '../export/pending-orders.js'
 import { findIntegrationExchangeStates, type IntegrationExchangeState } from './metrics.repository.js'
 
@@ -40,14 +42,6 @@ interface Snapshot {
   databaseUp: boolean
   ready: boolean
   integrations: IntegrationExchangeState[]
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
 const seconds = (date: Date | null) => (date ? date.getTime() / 1000 : 0)
@@ -248,8 +242,5 @@ const plugin: FastifyPluginAsync<MetricsOptions> = async (app: FastifyInstance, 
   })
 }
 
-// Not encapsulated (what fastify-plugin does), so the onResponse hook applies to every route of the app.
-;(plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true
-;(plugin as unknown as Record<symbol, string>)[Symbol.for('fastify.display-name')] = 'metrics'
-
-export const metricsPlugin = plugin
+// Not encapsulated, so the onResponse hook applies to every route of the app.
+export const metricsPlugin = fastifyPlugin(plugin, { name: 'metrics', fastify: '5.x' })

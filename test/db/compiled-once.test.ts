@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely'
 import t from 'tap'
 import { compiledOnce } from '../../src/db/compiled-once.js'
-import { findCandidateOrders } from '../../src/olvery/orders.source.js'
+import { findCandidateOrders } from '../../src/olvery/candidates.source.js'
 import { createOrder, createSupplier } from '../helpers/factories.js'
 import type { ServiceDatabase } from '../../src/db/database.js'
 import type { OlveryDatabase } from '../../src/olvery/olvery.schema.js'

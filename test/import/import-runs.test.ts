@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { createIntegration } from '../helpers/integrations.js'
-import { claimImport, finishImport, renewLease } from '../../src/import/imports.repository.js'
+import { claimImport, finishImport, renewLease } from '../../src/import/import-runs.repository.js'
 import { storeUpload } from '../../src/exchange/uploads.repository.js'
 import { AdminApi } from '../helpers/admin-api.js'
 import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'

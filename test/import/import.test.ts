@@ -1,5 +1,5 @@
 /**
- * What 1C sends back (PROTOCOL.md §8, issue 8): portion files as УТ 11 writes them (test/fixtures/uploads/), uploaded
+ * What 1C sends back (PROTOCOL.md §8): portion files as УТ 11 writes them (test/fixtures/uploads/), uploaded
  * through the exchange in file_limit chunks exactly as 1C does (checkauth → init → file… → import…), imported into
  * 1C's facts per order, and read back through the admin API. FILE_LIMIT_BYTES is 1024, so every fixture arrives in
  * several chunks.

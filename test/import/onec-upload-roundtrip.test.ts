@@ -1,5 +1,5 @@
 /**
- * The README's "Done when" of issue 8: against the embedded demo, the smoke client downloads the orders as УТ 11 does,
+ * The round trip of the README's "What 1C sends back": against the embedded demo, the smoke client downloads the orders as УТ 11 does,
  * uploads 1C's view of them with `--upload` (checkauth → init → file… → import), and the admin API shows the 1C
  * numbers. A real server on a port, the command as ops run it.
  */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { PackedUuids } from '../../src/olvery/orders.source.js'
+import { PackedUuids } from '../../src/olvery/packed-uuids.js'
 
 t.test('packed ids come back as the same strings, in order, sliced like an array', async (t) => {
   const ids = Array.from({ length: 1000 }, () => randomUUID())

@@ -1,5 +1,5 @@
 /**
- * ops/prometheus/alerts.yml (issue 5): a Prometheus rule file whose expressions only use metric names the service
+ * ops/prometheus/alerts.yml: a Prometheus rule file whose expressions only use metric names the service
  * really exports, taken from a real /metrics scrape after an exchange, so a renamed metric breaks this test rather than
  * silently disabling an alert.
  */

@@ -1,5 +1,5 @@
 /**
- * The image and the compose stack (issue 5), checked without a Docker engine: the Dockerfile is read instruction by
+ * The image and the compose stack, checked without a Docker engine: the Dockerfile is read instruction by
  * instruction and docker-compose.yml is parsed with `yaml`. What these cannot prove (the image builds, the built
  * service starts, becomes ready and stops on SIGTERM) is what CI's .ci/check-dist does with `node dist/server.js`.
  */
@@ -24,7 +24,7 @@ const stageNamed = (name: string) => froms.findIndex((f) => new RegExp(`\\sAS\\s
 const execForm = (args: string): string[] | null => {
   try {
     const value = JSON.parse(args) as unknown
-    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : null
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value) : null
   } catch {
     return null
   }
@@ -100,7 +100,10 @@ t.test('the runtime image carries the migrations and the Olvery reference SQL th
   t.ok(copied.some((src) => src.replace(/\/$/, '') === 'migrations'), 'migrations/ (node dist/db/migrate.js)')
   const { REFERENCE_DDL_PATH } = await import('../../src/olvery/reference-schema.js')
   const reference = path.relative(ROOT, REFERENCE_DDL_PATH)
-  t.ok(copied.includes(reference), `${reference} (the demo profile)`)
+  const carries = (file: string) => copied.some((src) => file === src || file.startsWith(`${src.replace(/\/$/, '')}/`))
+  t.ok(carries(reference), `${reference} (the demo profile)`)
+  t.notOk(reference.startsWith('test/'), 'the service reads nothing under test/ at run time')
+  t.same(copied.filter((src) => src === 'test' || src.startsWith('test/')), [], 'the runtime stage copies nothing from test/')
 })
 
 t.test('every file the Dockerfile copies from the build context exists and is not excluded by .dockerignore', async (t) => {

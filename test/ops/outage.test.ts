@@ -1,5 +1,5 @@
 /**
- * Issue 6, "Outages": the database becomes unreachable under a running service, then comes back.
+ * Outages: the database becomes unreachable under a running service, then comes back.
  *
  * The outage is made on the real PostgreSQL server, on a database of this test only: the service connects through a
  * small TCP proxy in this file. "Down" terminates the database's backends (`pg_terminate_backend`, so idle pool

@@ -1,5 +1,5 @@
 /**
- * Issue 6, "Input": a few thousand random and malformed requests to every route of the app, generated from a seed.
+ * Hostile input: a few thousand random and malformed requests to every route of the app, generated from a seed.
  * The routes come from the app itself (`routeList`, plus the hidden Swagger UI pages), so a new route is fuzzed
  * without touching this file.
  *

@@ -3,8 +3,8 @@
  * algorithm that fits the key, every problem reported at start-up without echoing a secret.
  */
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../src/config.js'
-import { ecKeys, rsaKeys, TEST_ADMIN_SECRET } from '../helpers/admin-token.js'
+import { ConfigError, loadConfig } from '../src/config.js'
+import { ecKeys, rsaKeys, TEST_ADMIN_SECRET } from './helpers/admin-token.js'
 
 function problems(env: Record<string, string>): string[] {
   try {

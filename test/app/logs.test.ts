@@ -1,5 +1,5 @@
 /**
- * Logs (issue 5, PROTOCOL.md §7.2 point 9): one line per 1C request carrying integration, session, mode, batch,
+ * Logs (PROTOCOL.md §7.2 point 9): one line per 1C request carrying integration, session, mode, batch,
  * orders, bytes, duration and outcome; and no secret anywhere in the output (the password, the Basic header, the
  * session cookie value, the sessid), captured from the pino logger of a real app through whole exchanges.
  */

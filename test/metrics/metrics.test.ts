@@ -1,5 +1,5 @@
 /**
- * GET /metrics (issue 5, PROTOCOL.md §7.2 point 9, EXPORT-SEMANTICS.md rule 7): Prometheus text from a registry of the
+ * GET /metrics (PROTOCOL.md §7.2 point 9, EXPORT-SEMANTICS.md rule 7): Prometheus text from a registry of the
  * app's own, HTTP durations by route pattern, 1C counters derived from the exchange's log fields, and per integration
  * gauges read from the database at scrape time, which a database outage must not break.
  */

@@ -1,5 +1,5 @@
 /**
- * The `query` answer is written to its batch while the scan runs and streamed from the database (issue 7). Over a
+ * The `query` answer is written to its batch while the scan runs and streamed from the database. Over a
  * real socket, 1C must receive exactly Content-Length bytes, the documents in the order of their changes across
  * several pages of fragments, and nothing of the orders the batch cap left for later.
  */

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import t from 'tap'
-import { ConfigError, ENV_VARIABLES, loadConfig } from '../../src/config.js'
+import { ConfigError, ENV_VARIABLES, loadConfig } from '../src/config.js'
 
 t.test('an empty environment runs on the embedded database with demo data', async (t) => {
   const config = loadConfig({})
@@ -57,13 +57,13 @@ t.test('the configuration is frozen', async (t) => {
 })
 
 t.test('.env.example documents every variable, and only those', async (t) => {
-  const text = fs.readFileSync(new URL('../../.env.example', import.meta.url), 'utf8')
+  const text = fs.readFileSync(new URL('../.env.example', import.meta.url), 'utf8')
   const documented = [...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1])
   t.same([...new Set(documented)].sort(), [...ENV_VARIABLES].sort())
 })
 
 t.test('the README configuration table lists every variable', async (t) => {
-  const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8')
   for (const name of ENV_VARIABLES) t.match(readme, new RegExp('`' + name + '`'), `${name} is in the README`)
 })
 

@@ -1,0 +1,127 @@
+/**
+ * What a `query` reads of the platform to find its candidates (EXPORT-SEMANTICS.md rules 1, 4): the orders of a
+ * company changed since the watermark, and where the scan may start. Read-only, like every file of src/olvery/.
+ */
+import { sql, type Kysely } from 'kysely'
+import { compiledOnce } from '../db/compiled-once.js'
+import type { OlveryDatabase } from './olvery.schema.js'
+import { PackedUuids } from './packed-uuids.js'
+
+type Olvery = Kysely<OlveryDatabase>
+
+/**
+ * Orders of a company that may have changed since `changedSince` (all of them when null), plus the orders named in
+ * `alsoIds` whatever their timestamps: their ids, oldest change first (the change time is
+ * greatest(orders.updated_at, max(payments.updated_at)); `loadOrders` reads it again with the order). The branches are
+ * a UNION, so each uses its own index of the contract (orders (company_id, updated_at), payments (updated_at), the
+ * primary key) and the cost follows the number of changes, not the company's history; an OR of them made PostgreSQL
+ * filter every order of the company.
+ *
+ * The ids arrive as one array, not a row each, and are kept packed: a new integration's first query lists the
+ * supplier's whole history, and a row object and a Date per order would live as long as the query runs, traced again
+ * by the garbage collector on every full collection (BENCHMARKS.md, notes on section 2).
+ */
+export async function findCandidateOrders(
+  olvery: Olvery,
+  params: { companyId: string; changedSince: Date | null; alsoIds?: readonly string[] },
+): Promise<PackedUuids> {
+  const { companyId, changedSince } = params
+  const alsoIds = [...new Set(params.alsoIds ?? [])]
+  const { rows } =
+    changedSince === null
+      ? await everyCandidate(olvery, companyId)
+      : alsoIds.length === 0
+        ? await changedCandidates(olvery, companyId, changedSince)
+        : await changedOrNamedCandidates(olvery, companyId, changedSince, alsoIds)
+  return PackedUuids.from(rows[0]?.ids ?? [])
+}
+
+function candidates(olvery: Olvery, companyId: string) {
+  return olvery
+    .selectFrom('orders as o')
+    .select((eb) => eb.cast<string>('o.id', 'text').as('id'))
+    .where('o.company_id', '=', companyId)
+    .orderBy((eb) =>
+      eb.fn<Date>('greatest', [
+        'o.updated_at',
+        eb.selectFrom('payments as p').select((p) => p.fn.max('p.updated_at').as('max')).whereRef('p.order_id', '=', 'o.id'),
+      ]),
+    )
+    .orderBy('o.id')
+}
+
+/** The ids of a candidate query as one array (text[], in the query's order). */
+function idArray(olvery: Olvery, query: ReturnType<typeof candidates>) {
+  return olvery.selectNoFrom(sql<string[]>`array(${query})`.as('ids'))
+}
+
+function changedIds(olvery: Olvery, companyId: string, since: Date) {
+  return olvery
+    .selectFrom('orders as oc')
+    .select('oc.id')
+    .where('oc.company_id', '=', companyId)
+    .where('oc.updated_at', '>=', since)
+    .union(
+      olvery
+        .selectFrom('payments as pc')
+        .innerJoin('orders as op', 'op.id', 'pc.order_id')
+        .select('pc.order_id as id')
+        .where('pc.updated_at', '>=', since)
+        .where('op.company_id', '=', companyId),
+    )
+}
+
+/**
+ * Built once each (src/db/compiled-once.ts), and planned for each execution, not prepared: how many orders changed
+ * since the watermark decides the plan (index scans for a poll, a scan of the supplier's history for a first query).
+ */
+const planEachTime = { planEachTime: true }
+const everyCandidate = compiledOnce((olvery: Olvery, companyId: string) => idArray(olvery, candidates(olvery, companyId)), planEachTime)
+const changedCandidates = compiledOnce(
+  (olvery: Olvery, companyId: string, since: Date) =>
+    idArray(olvery, candidates(olvery, companyId).where('o.id', 'in', changedIds(olvery, companyId, since))),
+  planEachTime,
+)
+const changedOrNamedCandidates = compiledOnce((olvery: Olvery, companyId: string, since: Date, ids: string[]) =>
+  idArray(
+    olvery,
+    candidates(olvery, companyId).where('o.id', 'in', (eb) =>
+      changedIds(olvery, companyId, since).union(eb.selectFrom('orders as oi').select('oi.id').where('oi.id', '=', eb.fn.any(eb.val(ids)))),
+    ),
+  ),
+  planEachTime,
+)
+
+const scanStart = compiledOnce((olvery: Olvery, locationId: string) =>
+  olvery.selectNoFrom((eb) => [
+    sql<Date | null>`(
+      select min(xact_start)
+        from pg_stat_activity
+       where datname = current_database()
+         and pid <> pg_backend_pid()
+         and backend_type = 'client backend'
+         and xact_start is not null)`.as('since'),
+    eb.selectFrom('locations').select('timezone').where('id', '=', locationId).as('timezone'),
+  ]),
+)
+
+/**
+ * What a query reads of the platform before its candidate scan, in one round trip.
+ *
+ * `oldestOpenTransaction`: when the oldest transaction still open on the platform's database began (other than the
+ * caller's own, and only client sessions: autovacuum is no writer of orders), or null when none is, or none is
+ * visible to this role. Rows written by such a transaction carry an `updated_at` no earlier than its start, and
+ * become visible only when it commits, however late: the watermark must not pass that start (EXPORT-SEMANTICS.md
+ * rule 4). It must be read in a statement before the scan's: read in the scan's own statement, a transaction that
+ * commits between the statement's snapshot and the read would be in neither. PostgreSQL shows `xact_start` of other
+ * roles' sessions only to roles with `pg_read_all_stats`; without it the safety lag alone covers late commits.
+ *
+ * `locationTimezone`: the location's time zone (null when the location is unknown), for the document's date.
+ */
+export async function findScanStart(
+  olvery: Olvery,
+  locationId: string,
+): Promise<{ oldestOpenTransaction: Date | null; locationTimezone: string | null }> {
+  const row = (await scanStart(olvery, locationId)).rows[0]!
+  return { oldestOpenTransaction: row.since, locationTimezone: row.timezone }
+}
