@@ -6,7 +6,7 @@
 import { createPublicKey } from 'node:crypto'
 import { Ajv, type JSONSchemaType, type ErrorObject } from 'ajv'
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
 export interface Config {
   host: string
@@ -47,7 +47,7 @@ export interface Config {
   adminJwt: Readonly<AdminJwtConfig> | null
 }
 
-export type AdminJwtAlgorithm = 'HS256' | 'RS256' | 'ES256'
+type AdminJwtAlgorithm = 'HS256' | 'RS256' | 'ES256'
 
 /** Exactly one of `secret` (HS256) and `publicKey` (RS256/ES256) is set; only `algorithm` is accepted. */
 export interface AdminJwtConfig {

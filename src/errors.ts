@@ -3,7 +3,7 @@
  * answers 1C in its own text protocol (`failure\n<reason>`, see src/exchange/replies.ts) and never in JSON.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { isDatabaseUnavailable } from './db/unavailable.js'
+import { isDatabaseUnavailable } from './unavailable.js'
 
 export const ERROR_CODES = {
   BAD_REQUEST: 400,
@@ -54,7 +54,7 @@ export function errorBody(code: string, message: string, details?: unknown): Err
 }
 
 /** One problem of a request that failed schema validation: where (`body.settings`, `query.limit`) and what. */
-export interface RequestProblem {
+interface RequestProblem {
   path: string
   message: string
 }
@@ -76,7 +76,7 @@ function problemPath(part: string, instancePath: string, extra?: string): string
 }
 
 /** Ajv's validation errors as messages a person can act on. */
-export function describeValidation(part: string, issues: readonly ValidationIssue[]): RequestProblem[] {
+function describeValidation(part: string, issues: readonly ValidationIssue[]): RequestProblem[] {
   const where = PART_NAMES[part] ?? part
   return issues.map((issue) => {
     const p = issue.params
@@ -122,7 +122,7 @@ export function jsonErrorHandler(error: FastifyError | Error, request: FastifyRe
   }
   const fastifyError = error as FastifyError
   if (fastifyError.validation) {
-    const problems = describeValidation(fastifyError.validationContext ?? 'body', fastifyError.validation as ValidationIssue[])
+    const problems = describeValidation(fastifyError.validationContext ?? 'body', fastifyError.validation)
     const message = `Invalid request: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`
     return reply.code(400).send(errorBody('BAD_REQUEST', message, { problems }))
   }

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module'
 import { pino, type Logger, type LoggerOptions } from 'pino'
 import type { Config } from './config.js'
 
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
@@ -31,7 +31,7 @@ function prettyAvailable(): boolean {
   }
 }
 
-export function loggerOptions(config: Pick<Config, 'logLevel'>, isTty = Boolean(process.stdout.isTTY)): LoggerOptions {
+function loggerOptions(config: Pick<Config, 'logLevel'>, isTty = Boolean(process.stdout.isTTY)): LoggerOptions {
   const options: LoggerOptions = {
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

@@ -23,7 +23,7 @@ import { summarizeLatencies, type LatencySummary } from './stats.js'
 /** A bound on the cycles of one client in one run, besides the time. */
 const MAX_CYCLES_PER_CLIENT = 100_000
 
-export interface LoadRun {
+interface LoadRun {
   cycles: number
   errors: number
   /** From the start to the end of the last cycle (cycles started before the deadline are awaited). */

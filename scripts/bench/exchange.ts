@@ -12,7 +12,7 @@ import { OneCClient, type ExchangeResult } from '../../test/helpers/onec-client.
 /** БЭД's HTTPСоединение timeout (PROTOCOL.md §2): an answer slower than this fails the exchange in 1C. */
 export const ONEC_TIMEOUT_MS = 180_000
 
-export const BENCH_SETTINGS = {
+const BENCH_SETTINGS = {
   paymentrules: [{ status: 'purchased', gateway: 'CKassa' }],
   paymentmethod_name: 'Оплата картой внешняя',
 }
@@ -50,7 +50,7 @@ export function oneCClient(baseUrl: string, credentials: Credentials, timeoutMs 
  * What went wrong in an exchange as 1C would see it, plus what the ut11 profile does not check but an operator would
  * call an error: a status other than 200, or a success answer other than `success`.
  */
-export function exchangeProblems(result: ExchangeResult): string[] {
+function exchangeProblems(result: ExchangeResult): string[] {
   const problems = [...result.problems]
   for (const step of result.steps) {
     if (step.statusCode !== 200) problems.push(`${step.mode}: HTTP ${step.statusCode}`)

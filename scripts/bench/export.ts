@@ -26,7 +26,7 @@ export interface ExportRun {
   copySeconds: number
 }
 
-export interface ExportSizeResult {
+interface ExportSizeResult {
   orders: number
   /** Set when the service refused the settings (batch_size above its maximum): nothing was measured. */
   rejected: string | null

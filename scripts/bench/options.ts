@@ -4,10 +4,10 @@
  */
 import { parseArgs } from 'node:util'
 
-export type Section = 'poll' | 'export' | 'clients'
-export const SECTIONS: readonly Section[] = ['poll', 'export', 'clients']
+type Section = 'poll' | 'export' | 'clients'
+const SECTIONS: readonly Section[] = ['poll', 'export', 'clients']
 
-export interface Scale {
+interface Scale {
   name: 'full' | 'quick'
   /** Section 1, small database: orders of the polled supplier (the database is sized to give it about this many). */
   smallSupplierOrders: number
@@ -26,7 +26,7 @@ export interface Scale {
   runs: number
 }
 
-export const FULL: Scale = {
+const FULL: Scale = {
   name: 'full',
   smallSupplierOrders: 10_000,
   largeTotalOrders: 1_000_000,
@@ -39,7 +39,7 @@ export const FULL: Scale = {
   runs: 3,
 }
 
-export const QUICK: Scale = {
+const QUICK: Scale = {
   name: 'quick',
   smallSupplierOrders: 2_000,
   // 40,000 rather than 20,000: the polled supplier then has about 7,000 paid orders, enough for the 5,000 export.

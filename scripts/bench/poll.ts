@@ -13,7 +13,7 @@ import { explainCandidateScan, type CandidatePlan } from './plans.js'
 import { cpuSince, postgresCpuSeconds, startService, type CpuReading, type ServerProcess } from './processes.js'
 import { summarizeLatencies, type LatencySummary } from './stats.js'
 
-export interface PollRun extends LatencySummary {
+interface PollRun extends LatencySummary {
   /** Service CPU per poll, milliseconds. */
   cpuPerPollMs: CpuReading
   /** PostgreSQL CPU per poll, milliseconds; null when the server is not on this machine. */

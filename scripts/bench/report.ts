@@ -22,7 +22,7 @@ export interface Table {
   notes: string[]
 }
 
-export type Verdict = 'met' | 'not met' | 'not measured'
+type Verdict = 'met' | 'not met' | 'not measured'
 
 export interface TargetLine {
   target: string
@@ -78,7 +78,7 @@ export function renderMarkdown(table: Table, heading = '##'): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Section 1
 
-export const POLL_RATIO_TARGET = 1.2
+const POLL_RATIO_TARGET = 1.2
 
 export function pollTable(small: PollResult, large: PollResult): { table: Table; targets: TargetLine[] } {
   const p50 = (r: PollResult) => spread(r.runs.map((run) => run.p50))
@@ -183,8 +183,8 @@ export function planSection(results: PollResult[]): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Section 2
 
-export const EXPORT_COPY_RATIO_TARGET = 5
-export const EXPORT_RSS_GROWTH_TARGET_MIB = 64
+const EXPORT_COPY_RATIO_TARGET = 5
+const EXPORT_RSS_GROWTH_TARGET_MIB = 64
 
 export function exportTable(result: ExportResult): { table: Table; targets: TargetLine[] } {
   const measured = result.sizes.filter((s) => s.runs.length > 0)
@@ -300,7 +300,7 @@ export function profileText(title: string, profile: ProfileSummary): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Section 3
 
-export const CLIENTS_RATIO_TARGET = 0.2
+const CLIENTS_RATIO_TARGET = 0.2
 
 export function clientsTable(result: ClientsResult): { table: Table; targets: TargetLine[] } {
   const of = (runs: ClientsResult['service'], pick: (r: ClientsResult['service'][number]) => number) => spread(runs.map(pick))

@@ -4,7 +4,7 @@
  */
 
 /** Nearest-rank percentile of `values` (need not be sorted); `q` in (0, 1]. */
-export function percentile(values: readonly number[], q: number): number {
+function percentile(values: readonly number[], q: number): number {
   if (values.length === 0) return Number.NaN
   const sorted = [...values].sort((a, b) => a - b)
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)))
@@ -12,7 +12,7 @@ export function percentile(values: readonly number[], q: number): number {
 }
 
 /** The middle value; the mean of the two middle values for an even count. */
-export function median(values: readonly number[]): number {
+function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1

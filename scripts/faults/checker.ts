@@ -69,7 +69,7 @@ export interface CheckInput {
   beyondLagOrders?: ReadonlySet<string>
 }
 
-export interface LostOrder {
+interface LostOrder {
   integration: string
   integrationId: string
   orderId: string
@@ -81,7 +81,7 @@ export interface LostOrder {
   beyondLag: boolean
 }
 
-export interface DuplicateDelivery {
+interface DuplicateDelivery {
   integration: string
   orderId: string
   number: string
@@ -91,14 +91,14 @@ export interface DuplicateDelivery {
   sentAgainAt: number
 }
 
-export interface ForeignDelivery {
+interface ForeignDelivery {
   integration: string
   orderId: string
   number: string
   companyId: string | null
 }
 
-export interface IntegrationSummary {
+interface IntegrationSummary {
   label: string
   inScope: number
   notExportable: number

@@ -15,7 +15,7 @@ import { createFromCli } from '../../src/admin/integrations.cli.js'
 import { applyReferenceSchema } from '../../src/olvery/reference-schema.js'
 import { databaseUrl, withPg } from '../bench/databases.js'
 
-export const OLVERY_SCHEMA = 'olvery'
+const OLVERY_SCHEMA = 'olvery'
 /** The harness's own connections carry this application_name; the services' connections carry none. */
 export const HARNESS_APP = 'faults-harness'
 export const WRITER_APP = 'faults-writer'

@@ -27,7 +27,7 @@ const EXCHANGE_PATH = '/1c_exchange'
 /** Each `<Документ>` fragment as the service renders it (depth 1, two spaces), and so as its fingerprint hashes it. */
 const FRAGMENT = /^ {2}<Документ>\n[\s\S]*?^ {2}<\/Документ>\n/gm
 
-export function readFragments(text: string): ReceivedDocument[] {
+function readFragments(text: string): ReceivedDocument[] {
   return [...text.matchAll(FRAGMENT)].map((m) => {
     const fragment = m[0]
     return {
@@ -41,7 +41,7 @@ export function readFragments(text: string): ReceivedDocument[] {
 /** ECONNREFUSED, ECONNRESET, a timeout…: what broke a request, for the report. */
 function transportError(error: unknown): string {
   let e = error as { code?: string; name?: string; message?: string; cause?: unknown } | undefined
-  while (e && e.cause && !e.code) e = e.cause as typeof e
+  while (e && e.cause && !e.code) e = e.cause
   return e?.code ?? e?.name ?? String(e?.message ?? error)
 }
 
@@ -163,7 +163,7 @@ export class OneCFleet {
     }
     const clients = new Map<ServiceProcess, OneCClient>()
     let session: NonNullable<OneCClient['session']> | null = null
-    let sessionHash = ''
+    let sessionHash: string
     const on = (service: ServiceProcess) => {
       let client = clients.get(service)
       if (!client) clients.set(service, (client = this.clientFor(integration, service, profile, useSessionId)))

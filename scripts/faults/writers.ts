@@ -18,7 +18,7 @@ import type { DemoOffer } from '../../src/demo/types.js'
 import { WRITER_APP, withApplicationName, type Supplier } from './database.js'
 import { sleep, type Random } from './random.js'
 
-export type WriteKind =
+type WriteKind =
   | 'create order'
   | 'add payment'
   | 'payment purchased'

@@ -40,7 +40,7 @@ function validatorCompiler() {
 }
 
 /** Where a NUL character is in a request's parts (`body.settings.paymentrules[0].gateway`), in keys or values; null if nowhere. */
-export function findNulCharacter(parts: Record<string, unknown>): string | null {
+function findNulCharacter(parts: Record<string, unknown>): string | null {
   const stack: Array<[path: string, value: unknown]> = Object.entries(parts)
   while (stack.length) {
     const [path, value] = stack.pop()!

@@ -97,7 +97,7 @@ export const patchIntegrationBody = {
 } as const
 
 /** The login check of credentials.login. */
-export const LOGIN_PATTERN = '^[A-Za-z0-9._-]{3,64}$'
+const LOGIN_PATTERN = '^[A-Za-z0-9._-]{3,64}$'
 
 export const rotateCredentialsBody = {
   type: 'object',

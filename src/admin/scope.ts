@@ -20,7 +20,7 @@ export interface AdminRoutesOptions {
   databases: Databases
 }
 
-export function notFound(id: string): AppError {
+function notFound(id: string): AppError {
   return new AppError('NOT_FOUND', `No integration ${id.slice(0, 100)}`)
 }
 

@@ -16,7 +16,7 @@ import type { AdminJwtConfig } from '../config.js'
 import { AppError } from '../errors.js'
 
 export const ADMIN_ROLES = ['location_admin', 'system_operator'] as const
-export type AdminRole = (typeof ADMIN_ROLES)[number]
+type AdminRole = (typeof ADMIN_ROLES)[number]
 
 export interface AdminIdentity {
   /** The platform user (`sub`). */
@@ -43,7 +43,7 @@ function unauthorized(message: string, invalidToken: boolean): AppError {
   return new AppError('UNAUTHORIZED', message, undefined, { 'www-authenticate': challenge })
 }
 
-export function adminApiNotConfigured(): AppError {
+function adminApiNotConfigured(): AppError {
   return new AppError(
     'ADMIN_API_NOT_CONFIGURED',
     'The admin API is not configured: set ADMIN_JWT_SECRET (HS256, at least 32 characters) or ADMIN_JWT_PUBLIC_KEY ' +
@@ -71,7 +71,7 @@ function describeJoseError(error: unknown, algorithm: string): string {
 export type AdminTokenVerifier = (token: string) => Promise<AdminIdentity>
 
 /** Verifies a token and reads the identity from it; throws a 401 or 403 `AppError`. */
-export function createAdminTokenVerifier(config: AdminJwtConfig, clock: () => Date = () => new Date()): AdminTokenVerifier {
+function createAdminTokenVerifier(config: AdminJwtConfig, clock: () => Date = () => new Date()): AdminTokenVerifier {
   const key = verificationKey(config)
   return async (token) => {
     let payload: JWTPayload
@@ -110,7 +110,7 @@ export function createAdminTokenVerifier(config: AdminJwtConfig, clock: () => Da
 }
 
 /** `Authorization: Bearer <token>` (the scheme is case-insensitive, RFC 7235 §2.1); null when absent or another scheme. */
-export function readBearerToken(header: string | undefined): string | null {
+function readBearerToken(header: string | undefined): string | null {
   const match = /^\s*bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header ?? '')
   return match ? match[1]! : null
 }

@@ -39,7 +39,7 @@ function keysOf({ login, address }: ThrottleKeys): Record<Scope, string> {
   }
 }
 
-export interface Refusal {
+interface Refusal {
   /** Seconds until another attempt may succeed. */
   retryAfterSeconds: number
   scope: Scope
@@ -136,12 +136,4 @@ export async function recordLoginFailure(db: Kysely<ServiceDatabase>, keys: Thro
 /** A successful login clears the counter of its login + address. */
 export async function recordLoginSuccess(db: Kysely<ServiceDatabase>, keys: ThrottleKeys): Promise<void> {
   await db.deleteFrom('login_failures').where('scope', '=', 'login_address').where('key_hash', '=', keysOf(keys).login_address).execute()
-}
-
-/** Forgets counters untouched for a day (called now and then; they are tiny). */
-export async function pruneLoginFailures(db: Kysely<ServiceDatabase>, now = new Date()): Promise<void> {
-  await db
-    .deleteFrom('login_failures')
-    .where('last_failure_at', '<', new Date(now.getTime() - 24 * 3600 * 1000))
-    .execute()
 }

@@ -75,7 +75,7 @@ export function decoyPasswordHash(): Promise<string> {
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'
 
 /** A random token from an unambiguous alphabet (no 0/O, 1/l/I), for passwords a person types into 1C. */
-export function randomToken(length: number, alphabet = ALPHABET): string {
+function randomToken(length: number, alphabet = ALPHABET): string {
   const out: string[] = []
   while (out.length < length) {
     for (const byte of randomBytes(length * 2)) {
@@ -92,7 +92,7 @@ export function generatePassword(): string {
 }
 
 /** `1c-` and 10 lower-case letters and digits; matches the credentials.login check constraint. */
-export function generateLogin(): string {
+function generateLogin(): string {
   return `1c-${randomToken(10, 'abcdefghijkmnpqrstuvwxyz23456789')}`
 }
 

@@ -39,9 +39,9 @@ const pgTypes = {
     if (oid === OID.int8) return parseInt8
     if (oid === OID.date) return identity
     if (oid === OID.numeric) return identity
-    return pg.types.getTypeParser(oid, format)
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown
   },
-} as pg.CustomTypesConfig
+}
 
 const pgliteParsers = {
   [OID.int8]: parseInt8,
@@ -50,7 +50,7 @@ const pgliteParsers = {
   [OID.bytea]: parseByteaHex,
 }
 
-export type DatabaseKind = 'postgres' | 'pglite'
+type DatabaseKind = 'postgres' | 'pglite'
 
 /**
  * The service's database and the platform's. The platform's tables are typed by the module that reads them

@@ -2,13 +2,13 @@
  * Row types of the service's own tables (schema `commerceml`, created by `migrations/`).
  * Repositories convert these rows into domain types; nothing else sees them.
  */
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, Selectable } from 'kysely'
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
 type Json = ColumnType<unknown, string, string>
 
-export interface IntegrationsTable {
+interface IntegrationsTable {
   id: Generated<string>
   name: string
   class: Generated<string>
@@ -21,14 +21,14 @@ export interface IntegrationsTable {
   updated_at: DefaultTimestamp
 }
 
-export interface CredentialsTable {
+interface CredentialsTable {
   integration_id: string
   login: string
   password_hash: string
   rotated_at: DefaultTimestamp
 }
 
-export interface ExportStateTable {
+interface ExportStateTable {
   integration_id: string
   watermark: Timestamp | null
   last_query_at: Timestamp | null
@@ -36,7 +36,7 @@ export interface ExportStateTable {
   queries_since_success: Generated<number>
 }
 
-export interface SessionsTable {
+interface SessionsTable {
   id: Generated<string>
   integration_id: string
   cookie_hash: string
@@ -48,7 +48,7 @@ export interface SessionsTable {
   revoked_at: Timestamp | null
 }
 
-export interface BatchesTable {
+interface BatchesTable {
   id: Generated<number>
   integration_id: string
   session_id: string
@@ -65,7 +65,7 @@ export interface BatchesTable {
   acknowledged_at: Timestamp | null
 }
 
-export interface BatchItemsTable {
+interface BatchItemsTable {
   batch_id: number
   order_id: string
   order_number: string
@@ -95,7 +95,7 @@ export interface OrderStateTable {
   excluded_reason: string | null
 }
 
-export interface UploadsTable {
+interface UploadsTable {
   id: Generated<string>
   integration_id: string
   session_id: string
@@ -110,15 +110,15 @@ export interface UploadsTable {
   outcome: Json | null
 }
 
-export interface UploadChunksTable {
+interface UploadChunksTable {
   upload_id: string
   seq: number
   data: Buffer
 }
 
-export type UploadImportStatus = 'running' | 'done' | 'failed'
+type UploadImportStatus = 'running' | 'done' | 'failed'
 
-export interface UploadImportsTable {
+interface UploadImportsTable {
   upload_id: string
   status: UploadImportStatus
   lease_owner: string | null
@@ -154,7 +154,7 @@ export interface OrderFactColumns {
 
 export type UploadDocumentStatus = 'matched' | 'unmatched' | 'error'
 
-export interface UploadDocumentsTable extends OrderFactColumns {
+interface UploadDocumentsTable extends OrderFactColumns {
   upload_id: string
   doc_index: number
   integration_id: string
@@ -164,7 +164,7 @@ export interface UploadDocumentsTable extends OrderFactColumns {
   reason: string | null
 }
 
-export interface OrderReportsTable extends OrderFactColumns {
+interface OrderReportsTable extends OrderFactColumns {
   integration_id: string
   order_id: string
   reported_at: Timestamp
@@ -173,7 +173,7 @@ export interface OrderReportsTable extends OrderFactColumns {
   applied_at: DefaultTimestamp
 }
 
-export interface LoginFailuresTable {
+interface LoginFailuresTable {
   scope: 'address' | 'login_address' | 'login'
   key_hash: string
   failures: number
@@ -182,7 +182,7 @@ export interface LoginFailuresTable {
   locked_until: Timestamp | null
 }
 
-export interface SchemaMigrationsTable {
+interface SchemaMigrationsTable {
   version: string
   name: string
   checksum: string
@@ -208,9 +208,3 @@ export interface ServiceDatabase {
 }
 
 export type IntegrationRow = Selectable<IntegrationsTable>
-export type NewIntegrationRow = Insertable<IntegrationsTable>
-export type IntegrationUpdate = Updateable<IntegrationsTable>
-export type SessionRow = Selectable<SessionsTable>
-export type BatchRow = Selectable<BatchesTable>
-export type OrderStateRow = Selectable<OrderStateTable>
-export type UploadRow = Selectable<UploadsTable>

@@ -20,8 +20,8 @@ import { seedDemo } from './insert.js'
 /** Demo credentials: printed at every start and in the README. Only ever created on demo data. */
 export const DEMO_LOGIN = 'demo-1c'
 export const DEMO_PASSWORD = 'demo-1c-password'
-export const DEMO_ORDERS = 300
-export const DEMO_SETTINGS = {
+const DEMO_ORDERS = 300
+const DEMO_SETTINGS = {
   paymentrules: [{ status: 'purchased', gateway: 'CKassa' }],
   paymentmethod_name: 'Оплата картой внешняя',
 }

@@ -11,10 +11,10 @@ import { parse } from 'yaml'
 import { errorBody } from '../errors.js'
 
 /** openapi.yaml at the project root: two levels up from both src/docs/ and dist/docs/. */
-export const OPENAPI_URL = new URL('../../openapi.yaml', import.meta.url)
+const OPENAPI_URL = new URL('../../openapi.yaml', import.meta.url)
 
 /** The parsed document, or null when the file is not there (an image built without it). */
-export function readOpenApiDocument(url: URL = OPENAPI_URL): Record<string, unknown> | null {
+function readOpenApiDocument(url: URL = OPENAPI_URL): Record<string, unknown> | null {
   if (!fs.existsSync(url)) return null
   return parse(fs.readFileSync(url, 'utf8')) as Record<string, unknown>
 }

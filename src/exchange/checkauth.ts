@@ -35,7 +35,7 @@ export function parseBasicAuthorization(header: string | undefined): BasicCreden
 }
 
 /** Checks a login and password; an unknown login costs the same scrypt work as a wrong password. */
-export async function verifyCredentials(
+async function verifyCredentials(
   db: ExchangeContext['databases']['db'],
   credentials: BasicCredentials,
 ): Promise<IntegrationLogin | null> {

@@ -13,7 +13,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { Databases } from '../olvery/databases.js'
-import { isDatabaseUnavailable } from '../db/unavailable.js'
+import { isDatabaseUnavailable } from '../unavailable.js'
 import { UploadImporter } from '../import/upload-importer.js'
 import { handleCheckauth } from './checkauth.js'
 import type { ExchangeContext, ExchangeParams, SessionContext } from './context.js'
@@ -31,7 +31,7 @@ export interface ExchangePluginOptions {
 }
 
 /** The path 1C uses when the operator enters only a host (PROTOCOL.md §2); УНФ's mode=info is hard-wired to it. */
-export const BITRIX_EXCHANGE_PATH = '/bitrix/admin/1c_exchange.php'
+const BITRIX_EXCHANGE_PATH = '/bitrix/admin/1c_exchange.php'
 
 /**
  * Parses the query string of a raw request URL. `+` is a space, names keep their case, the first occurrence of a name
@@ -180,7 +180,7 @@ export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (
 }
 
 /** The paths the exchange answers on (PROTOCOL.md §2): the configured one and Bitrix's. */
-export function exchangePaths(config: Pick<Config, 'exchangePath'>): string[] {
+function exchangePaths(config: Pick<Config, 'exchangePath'>): string[] {
   return [...new Set([config.exchangePath, BITRIX_EXCHANGE_PATH])]
 }
 

@@ -8,7 +8,7 @@ import { failure, messages, success, type ExchangeAnswer } from './replies.js'
 import { appendUploadChunk } from './uploads.repository.js'
 
 /** How many `file_limit`s one exchange session may upload in all (PROTOCOL.md §8: limit size per session). */
-export const SESSION_UPLOAD_FACTOR = 64
+const SESSION_UPLOAD_FACTOR = 64
 
 export type FilenameCheck = { ok: true; filename: string } | { ok: false; answer: ExchangeAnswer }
 

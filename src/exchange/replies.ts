@@ -9,7 +9,7 @@
 import type { Readable } from 'node:stream'
 
 /** PROTOCOL.md §3: text answers; the charset is the last parameter (§4). */
-export const TEXT_CONTENT_TYPE = 'text/plain; charset=UTF-8'
+const TEXT_CONTENT_TYPE = 'text/plain; charset=UTF-8'
 
 /**
  * The cookie name of line 2 of the checkauth answer. 1C sends back `Cookie: <line2>=<line3>` without trimming
@@ -18,10 +18,10 @@ export const TEXT_CONTENT_TYPE = 'text/plain; charset=UTF-8'
 export const SESSION_COOKIE_NAME = 'OLVERY1C'
 
 /** Basic challenge realm (PROTOCOL.md §2). */
-export const BASIC_REALM = '1c-exchange'
+const BASIC_REALM = '1c-exchange'
 
 /** What a request achieved, as logged (`outcome`). */
-export type Outcome = 'success' | 'failure' | 'progress'
+type Outcome = 'success' | 'failure' | 'progress'
 
 export interface ExchangeAnswer {
   /** 200 for everything but the checkauth Basic challenge (PROTOCOL.md §2: 1C parses the body whatever the status). */

@@ -27,7 +27,7 @@ import {
  * The value of our session cookie in a Cookie header. 1C sends exactly `<line2>=<line3>`; other clients may add
  * cookies, spaces, quotes or old-style comma separators. The cookie name is matched without regard to case.
  */
-export function readSessionCookie(header: string | string[] | undefined): string | null {
+function readSessionCookie(header: string | string[] | undefined): string | null {
   const text = Array.isArray(header) ? header.join(';') : (header ?? '')
   for (const part of text.split(/[;,]/)) {
     const eq = part.indexOf('=')

@@ -17,7 +17,7 @@ type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
 /** `length` characters of [A-Za-z0-9], uniformly (rejection sampling). 32 characters carry about 190 bits. */
-export function randomAlnum(length: number): string {
+function randomAlnum(length: number): string {
   const out: string[] = []
   const limit = 256 - (256 % ALNUM.length)
   while (out.length < length) {

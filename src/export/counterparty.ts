@@ -6,7 +6,7 @@ import type { PlatformCustomer } from '../olvery/platform-order.js'
 import { clip, GLOBAL_ID_MAX, NAME_MAX, present, withOptional } from './xml-text.js'
 
 /** XSD АдресТип. */
-export type AddressFieldType =
+type AddressFieldType =
   | 'Почтовый индекс'
   | 'Страна'
   | 'Регион'
@@ -19,7 +19,7 @@ export type AddressFieldType =
   | 'Квартира'
 
 /** XSD КонтактТип. УТ recognises only `Почта` and `Телефон рабочий` (§5.3). */
-export type ContactType =
+type ContactType =
   | 'Телефон внутренний'
   | 'Телефон рабочий'
   | 'Телефон мобильный'
@@ -38,7 +38,7 @@ export interface AddressModel {
   АдресноеПоле?: Array<{ Тип: AddressFieldType; Значение: string }>
 }
 
-export interface ContactModel {
+interface ContactModel {
   Тип: ContactType
   Значение: string
   Комментарий?: string
@@ -56,7 +56,7 @@ interface CounterpartyCommon {
 }
 
 /** A buyer with ОфициальноеНаименование is a legal entity in 1C [BED ЗаполнитьДанныеКонтрагента]. */
-export interface LegalEntityModel extends CounterpartyCommon {
+interface LegalEntityModel extends CounterpartyCommon {
   kind: 'legal'
   ОфициальноеНаименование: string
   ЮридическийАдрес?: AddressModel
@@ -65,7 +65,7 @@ export interface LegalEntityModel extends CounterpartyCommon {
 }
 
 /** A person; with an ИНН (12 digits) and no ОфициальноеНаименование, УТ creates an ИП. */
-export interface PersonModel extends CounterpartyCommon {
+interface PersonModel extends CounterpartyCommon {
   kind: 'person'
   ПолноеНаименование: string
   Фамилия?: string

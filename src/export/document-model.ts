@@ -20,7 +20,7 @@ export interface TaxModel {
   Ставка?: string
 }
 
-export interface DiscountModel {
+interface DiscountModel {
   Наименование: string
   Сумма: string
   Процент?: string
@@ -29,7 +29,7 @@ export interface DiscountModel {
   Комментарий?: string
 }
 
-export interface UnitModel {
+interface UnitModel {
   /** OKEI code, 3–4 characters (XSD ЕдиницаТип). */
   Код?: string
   НаименованиеПолное?: string
@@ -99,13 +99,13 @@ export class OrderNotExportableError extends Error {
 }
 
 /** §5.2: [BED] looks earlier loads up in a `Строка(11)` column; a longer number duplicates the order on every re-send. */
-export const NUMBER_MAX = 11
+const NUMBER_MAX = 11
 
 /**
  * Stable status keys for the 1C operator's mapping table («Статус заказа» `[<code>] <name>`, «Статуса заказа ИД»
  * the code; §5.5). Never change a published code: 1C matches the text exactly.
  */
-export const ORDER_STATUSES: Readonly<Record<OrderStatus, { code: string; name: string; final: boolean }>> = {
+const ORDER_STATUSES: Readonly<Record<OrderStatus, { code: string; name: string; final: boolean }>> = {
   new: { code: 'N', name: 'Принят', final: false },
   in_progress: { code: 'W', name: 'В работе', final: false },
   done: { code: 'D', name: 'Выполнен', final: true },
@@ -117,7 +117,7 @@ export const ORDER_STATUSES: Readonly<Record<OrderStatus, { code: string; name: 
  * OKEI units 1C knows: full name and international code (≤ 3 characters; none for «Условная единица»). An unknown
  * code is sent with the platform's short name only.
  */
-export const OKEI_UNITS: Readonly<Record<string, { full: string; international?: string }>> = {
+const OKEI_UNITS: Readonly<Record<string, { full: string; international?: string }>> = {
   '006': { full: 'Метр', international: 'MTR' },
   '055': { full: 'Квадратный метр', international: 'MTK' },
   '112': { full: 'Литр', international: 'LTR' },

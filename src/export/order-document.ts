@@ -195,7 +195,7 @@ export function renderOrderDocument(model: DocumentModel): string {
 }
 
 /** §5.9: 2.08, without a namespace. */
-export const SCHEMA_VERSION = '2.08'
+const SCHEMA_VERSION = '2.08'
 
 /**
  * The XML declaration and the root start tag (§5.2). The declaration names the encoding the body will be written

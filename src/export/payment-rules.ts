@@ -99,11 +99,11 @@ export function isPaid(payment: Pick<PlatformPayment, 'status'>): boolean {
   return status === 'purchased' || status === 'refunded'
 }
 
-export function isRefunded(payment: Pick<PlatformPayment, 'status'>): boolean {
+function isRefunded(payment: Pick<PlatformPayment, 'status'>): boolean {
   return normalise(payment.status) === 'refunded'
 }
 
-export interface RefundFacts {
+interface RefundFacts {
   /** The latest `updated_at` of the refunded payments: «Дата возврата» is its date. */
   refundedAt: Date
   /** Σ of the refunded payments' amounts, in kopecks. */

@@ -39,7 +39,7 @@ export interface RenderedOrder {
   fragment: string
 }
 
-export interface NotExportable {
+interface NotExportable {
   orderId: string
   orderNumber: string
   reason: string

@@ -21,7 +21,7 @@ import { matchesPaymentRule } from './payment-rules.js'
 import { planBatch, scanPendingOrders } from './pending-orders.js'
 import { documentTimezone } from './wall-clock.js'
 
-export interface PreviewOrder {
+interface PreviewOrder {
   orderId: string
   number: string
   changedAt: Date
@@ -119,7 +119,7 @@ export async function previewNextBatch(
   return preview!
 }
 
-export type ScopeReason = 'qualifies' | 'tracked' | 'no matching payment' | 'excluded' | 'other company'
+type ScopeReason = 'qualifies' | 'tracked' | 'no matching payment' | 'excluded' | 'other company'
 
 export interface OrderDeliveryStatus {
   orderId: string

@@ -6,7 +6,7 @@
  */
 
 /** The documents' time zone where neither an integration's settings nor its location name one. */
-export const FALLBACK_TIMEZONE = 'Europe/Moscow'
+const FALLBACK_TIMEZONE = 'Europe/Moscow'
 
 /** The time zone of an integration's documents: its setting, else its location's, else FALLBACK_TIMEZONE. */
 export function documentTimezone(settingsTimezone: string | null, locationTimezone: string | null): string {

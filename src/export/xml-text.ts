@@ -58,5 +58,3 @@ export const NAME_MAX = 255 // НаименованиеТип, СтрокаТи�
 export const VALUE_MAX = 1000 // ЗначениеТип
 export const GLOBAL_ID_MAX = 40 // ИдентификаторГлобальныйТип
 export const LINE_ID_MAX = 80 // Идентификатор80
-/** §5.2: [BED] looks earlier loads up in a `Строка(11)` column; a longer number duplicates the order on every re-send. */
-export const NUMBER_MAX = 11

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Databases } from '../olvery/databases.js'
 import { pendingMigrations } from '../db/migrate.js'
-import { withTimeout } from '../db/unavailable.js'
+import { withTimeout } from '../unavailable.js'
 
 export interface HealthOptions {
   databases: Databases

@@ -49,7 +49,7 @@ type FactName = Exclude<keyof OrderFacts, 'onecId' | 'onecNumber' | 'requisites'
  * name Bitrix reads [BSX lang]; `Номер1С`, `Дата1С`, `ПометкаУдаления` as elements come from the 1C-side
  * "Модуль обмена 1С-Битрикс" and 1C's demo bases (PROTOCOL.md §8).
  */
-export const FORMS: Record<FactName, { kind: Kind; requisites: readonly string[]; elements: readonly string[] }> = {
+const FORMS: Record<FactName, { kind: Kind; requisites: readonly string[]; elements: readonly string[] }> = {
   number1c: { kind: 'text', requisites: ['Номер по 1С', 'Номер1С'], elements: ['Номер1С'] },
   date1c: { kind: 'date', requisites: ['Дата по 1С', 'Дата1С'], elements: ['Дата1С'] },
   posted: { kind: 'flag', requisites: ['Проведен'], elements: ['Проведен'] },

@@ -37,7 +37,7 @@ const BATCH_SIZE = 200
 /** Bytes fed to the parser at once, so one large chunk does not yield more than a slice's worth of documents. */
 const FEED_BYTES = 64 * 1024
 /** How long a lease lives without renewal; renewed with every chunk and batch, so only a dead process lets it lapse. */
-export const LEASE_SECONDS = 60
+const LEASE_SECONDS = 60
 /** PROTOCOL.md §8: `Документ`s with another ХозОперация are not orders. */
 const ORDER_OPERATION = 'Заказ товара'
 

@@ -48,7 +48,7 @@ const SCALARS = new Set(['Ид', 'Номер', 'Дата', 'ХозОпераци
  * mark, posted and cancelled as elements, the version number, and `Комментарий`, which may hold the only back-link
  * to our order.
  */
-export const FACT_ELEMENTS = new Set(['Номер1С', 'Дата1С', 'ПометкаУдаления', 'Проведен', 'Отменен', 'НомерВерсии', 'Комментарий'])
+const FACT_ELEMENTS = new Set(['Номер1С', 'Дата1С', 'ПометкаУдаления', 'Проведен', 'Отменен', 'НомерВерсии', 'Комментарий'])
 /** Bounds on what one document may hold, so a hostile file cannot grow memory through one huge document. */
 const MAX_TEXT_CHARS = 4000
 const MAX_REQUISITES = 500

@@ -9,10 +9,10 @@ import type { OrderFacts } from './order-facts.js'
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>
 
-export type UploadState = 'receiving' | 'stored' | 'importing' | 'imported' | 'failed'
+type UploadState = 'receiving' | 'stored' | 'importing' | 'imported' | 'failed'
 
 /** A document that matched no order, could not be applied, or was applied with values it could not read or that disagreed. */
-export interface UploadProblem {
+interface UploadProblem {
   documentIndex: number
   status: 'matched' | 'unmatched' | 'error'
   onecId: string | null
@@ -39,7 +39,7 @@ export interface UploadSummary {
 }
 
 /** How many documents with a problem an upload lists; the counts say how many are unmatched or errors in all. */
-export const PROBLEMS_LISTED = 20
+const PROBLEMS_LISTED = 20
 
 /** Newest first; `after` is the id of the last upload of the previous page (keyset pagination on (received_at, id)). */
 export async function listUploads(
@@ -102,7 +102,7 @@ export async function listUploads(
       const list = problems.get(row.upload_id) ?? []
       list.push({
         documentIndex: row.doc_index,
-        status: row.status as UploadProblem['status'],
+        status: row.status,
         onecId: row.onec_id,
         onecNumber: row.onec_number,
         reason: row.reason,

@@ -40,7 +40,7 @@ export interface IntegrationSettings {
   timezone: string | null
 }
 
-export const DEFAULT_BATCH_SIZE = 500
+const DEFAULT_BATCH_SIZE = 500
 
 export const settingsJsonSchema: JSONSchemaType<IntegrationSettingsInput> = {
   type: 'object',

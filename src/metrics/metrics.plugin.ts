@@ -19,7 +19,7 @@ import fastifyPlugin from 'fastify-plugin'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Databases } from '../olvery/databases.js'
 import { pendingMigrations } from '../db/migrate.js'
-import { withTimeout } from '../db/unavailable.js'
+import { withTimeout } from '../unavailable.js'
 import { POISON_THRESHOLD } from '../export/pending-orders.js'
 import { findIntegrationExchangeStates, type IntegrationExchangeState } from './metrics.repository.js'
 
@@ -29,7 +29,7 @@ export interface MetricsOptions {
   databaseTimeoutMs?: number
 }
 
-export const METRICS_PATH = '/metrics'
+const METRICS_PATH = '/metrics'
 
 /** The modes a label may carry; anything else a client sends is `other`, so labels stay few. */
 const MODES = new Set(['checkauth', 'init', 'query', 'success', 'file', 'import', 'info'])

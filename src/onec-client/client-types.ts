@@ -18,7 +18,7 @@ export interface InjectTarget {
     url: string
     headers: Record<string, string>
     payload?: Buffer
-  }): Promise<{ statusCode: number; headers: Record<string, unknown>; rawPayload: Buffer }>
+  }): Promise<{ statusCode: number; headers: Record<string, string | string[] | number | undefined>; rawPayload: Buffer }>
 }
 
 export interface OneCClientOptions {

@@ -194,10 +194,10 @@ export function requisitesOf(element: XmlElement): Record<string, string> {
 }
 
 /** Requisites 1C converts with Булево() or compares with "true" (PROTOCOL.md §5.5, §5.7). */
-export const BOOLEAN_REQUISITES = ['Заказ оплачен', 'Отменен', 'Финальный статус', 'Возврат оплаты', 'Доставка разрешена', 'Оплачен'] as const
+const BOOLEAN_REQUISITES = ['Заказ оплачен', 'Отменен', 'Финальный статус', 'Возврат оплаты', 'Доставка разрешена', 'Оплачен'] as const
 
 /** How a document is named in a problem: its Номер, else its position. */
-export function documentLabel(doc: OneCDocument, index: number): string {
+function documentLabel(doc: OneCDocument, index: number): string {
   return doc.number !== undefined && doc.number.trim() !== '' ? doc.number : `#${index + 1}`
 }
 
@@ -226,7 +226,7 @@ function booleanValues(document: XmlElement): Array<{ path: string; text: string
 }
 
 /** The checks of one document (PROTOCOL.md §5, §6, §9). */
-export function checkDocument(doc: OneCDocument, index = 0): Problem[] {
+function checkDocument(doc: OneCDocument, index = 0): Problem[] {
   const label = documentLabel(doc, index)
   const problems: Problem[] = []
   const problem = (check: CheckCode, message: string) => problems.push({ check, document: label, message })

@@ -39,7 +39,7 @@ import { parseXml, type XmlElement } from './xml-reader.js'
 
 export type * from './client-types.js'
 export { readDocuments, type OneCDocument } from './documents.js'
-export { child, childText, parseXml, type XmlElement } from './xml-reader.js'
+export { parseXml } from './xml-reader.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

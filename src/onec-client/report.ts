@@ -24,7 +24,7 @@ export interface StepView {
   problem?: string
 }
 
-export interface LineView {
+interface LineView {
   name: string | null
   sku: string | null
   /** ТипНоменклатуры: Услуга or Товар. */
@@ -74,7 +74,7 @@ export interface SmokeReport {
   ok: boolean
 }
 
-export const PROFILE_NAMES: Record<OneCProfile, string> = {
+const PROFILE_NAMES: Record<OneCProfile, string> = {
   ut11: 'УТ 11 / КА 2 / ERP (БЭД library)',
   unf: 'УНФ 3.0 (node protocol «Битрикс»)',
   'bitrix-module': '«Модуль обмена 1С-Битрикс» (УТ 10.3, УПП, КА 1.1), CommerceML 3.1',
@@ -133,7 +133,7 @@ export function describeDocument(doc: OneCDocument): DocumentView {
 // Text
 
 /** Control characters from a server are shown, never sent to the terminal (an ESC could rewrite the screen). */
-export function printable(text: string): string {
+function printable(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 

@@ -26,7 +26,8 @@ export function parseXml(input: string): XmlElement {
   const parser = new SaxesParser({ xmlns: false, position: true })
   const stack: XmlElement[] = []
   let root: XmlElement | null = null
-  let failure: Error | null = null
+  // Assigned in the parser's callbacks, which TypeScript's narrowing does not follow.
+  let failure = null as Error | null
   parser.on('error', (error) => {
     failure ??= error
   })

@@ -93,10 +93,10 @@ t.test('one log line per 1C request', async (t) => {
 
 t.test('every line of a session carries the integration, the session, the mode, the duration and the outcome', async (t) => {
   for (const line of requestLines.slice(0, -1)) {
-    t.equal(line['integrationId'], integrationId, `${line['mode']}: integration`)
-    t.match(line['sessionId'], /^[0-9a-f-]{36}$/, `${line['mode']}: session`)
-    t.type(line['durationMs'], 'number', `${line['mode']}: duration`)
-    t.match(line['outcome'], /^(success|progress)$/, `${line['mode']}: outcome (the first line of the answer)`)
+    t.equal(line['integrationId'], integrationId, `${String(line['mode'])}: integration`)
+    t.match(line['sessionId'], /^[0-9a-f-]{36}$/, `${String(line['mode'])}: session`)
+    t.type(line['durationMs'], 'number', `${String(line['mode'])}: duration`)
+    t.match(line['outcome'], /^(success|progress)$/, `${String(line['mode'])}: outcome (the first line of the answer)`)
     t.equal(line['statusCode'], 200)
   }
   const sessions = new Set(requestLines.slice(0, -1).map((l) => l['sessionId']))

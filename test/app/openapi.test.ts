@@ -49,7 +49,7 @@ t.test("openapi.yaml's query parameters are the routes' query-string schemas", a
       if (!operation) continue
       const route = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`
       const documented = Object.fromEntries(
-        ((operation['parameters'] ?? []) as Json[]).map((p) => resolve(p) as Json).filter((p) => p['in'] === 'query').map((p) => [p['name'], resolve(p['schema'])]),
+        ((operation['parameters'] ?? []) as Json[]).map((p) => resolve(p)).filter((p) => p['in'] === 'query').map((p) => [p['name'], resolve(p['schema'])]),
       )
       const schema = app.routeQueries.get(route) as Json | undefined
       // The exchange reads its query string itself (exchange.plugin.ts parseQueryString); its tests cover it.

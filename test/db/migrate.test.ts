@@ -1,13 +1,14 @@
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { sql } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import t from 'tap'
+import type { ServiceDatabase } from '../../src/db/database.js'
 import { MigrationError, migrate, pendingMigrations, readMigrationFiles } from '../../src/db/migrate.js'
 import { applyReferenceSchema } from '../../src/olvery/reference-schema.js'
 import { createTestDatabases } from '../helpers/test-database.js'
 
-async function tables(db: Parameters<typeof sql.raw>[0] extends never ? never : any, schema: string): Promise<string[]> {
+async function tables(db: Kysely<ServiceDatabase>, schema: string): Promise<string[]> {
   const { rows } = await sql<{ table_name: string }>`
     select table_name from information_schema.tables where table_schema = ${schema} order by table_name`.execute(db)
   return rows.map((r) => r.table_name)

@@ -128,7 +128,7 @@ export interface ApiCall {
 }
 
 /** `/integrations/{id}` with `{ id }` → `/api/v1/integrations/<id>` (values URL-encoded). */
-export function fillPath(template: string, params: Record<string, string | number> = {}): string {
+function fillPath(template: string, params: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (!(name in params)) throw new Error(`no value for {${name}} in ${template}`)
     return encodeURIComponent(String(params[name]))

@@ -28,7 +28,7 @@ export const ecKeys = () => (ec ??= pair('ec'))
 /** The environment of an app whose admin API takes HS256 tokens signed with TEST_ADMIN_SECRET. */
 export const HS256_ENV = { ADMIN_JWT_SECRET: TEST_ADMIN_SECRET }
 
-export type SigningAlgorithm = 'HS256' | 'RS256' | 'ES256'
+type SigningAlgorithm = 'HS256' | 'RS256' | 'ES256'
 
 export interface TokenOptions {
   alg?: SigningAlgorithm

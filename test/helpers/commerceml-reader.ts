@@ -15,7 +15,7 @@ export interface XmlElement {
   getAttribute(name: string): string | null
 }
 
-export function decodeAnswer(bytes: Buffer): string {
+function decodeAnswer(bytes: Buffer): string {
   const text = iconv.decode(bytes, declaredEncoding(bytes))
   return text.startsWith('\uFEFF') ? text.slice(1) : text
 }

@@ -103,7 +103,7 @@ export const ODD_VALUES = [
 
 const MODES = ['checkauth', 'init', 'query', 'success', 'file', 'import', 'info', 'Query', 'deactivate', 'complete', '', 'x']
 const TYPES = ['sale', 'catalog', 'SALE', 'get_catalog', 'reference', '']
-export const EXCHANGE_NAMES = ['type', 'mode', 'sessid', 'filename', 'version', 'cmlVersion']
+const EXCHANGE_NAMES = ['type', 'mode', 'sessid', 'filename', 'version', 'cmlVersion']
 
 export const ODD_CONTENT_TYPES = [
   'application/json',

@@ -7,13 +7,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const goldenDirectory = fileURLToPath(new URL('../fixtures/golden/', import.meta.url))
+const goldenDirectory = fileURLToPath(new URL('../fixtures/golden/', import.meta.url))
 
-export function goldenPath(name: string): string {
+function goldenPath(name: string): string {
   return `${goldenDirectory}${name}`
 }
 
-export const updatingGolden = process.env['UPDATE_GOLDEN'] === '1'
+const updatingGolden = process.env['UPDATE_GOLDEN'] === '1'
 
 /** The stored golden bytes; with UPDATE_GOLDEN=1 the actual bytes are stored first. */
 export async function readGolden(name: string, actual: Buffer): Promise<Buffer> {

@@ -3,7 +3,7 @@
  * declares (from its `# TYPE` lines, histograms expanded to their `_bucket`, `_sum` and `_count` series).
  */
 
-export interface Sample {
+interface Sample {
   name: string
   labels: Record<string, string>
   value: number
@@ -11,7 +11,7 @@ export interface Sample {
 
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/
 
-export function parseSamples(text: string): Sample[] {
+function parseSamples(text: string): Sample[] {
   const samples: Sample[] = []
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue

@@ -20,7 +20,7 @@ export interface ValidationResult {
 }
 
 /** /work/shared is a sibling of the repository root. */
-export function schemaPath(version: CommerceMLVersion = '2.08'): string {
+function schemaPath(version: CommerceMLVersion = '2.08'): string {
   return fileURLToPath(new URL(`../../../shared/commerceml/xsd/commerceml-${version}.xsd`, import.meta.url))
 }
 
@@ -35,7 +35,7 @@ export function declaredEncoding(bytes: Buffer): string {
 }
 
 /** Adds the CommerceML namespace to the root start tag, working on the bytes in the document's own encoding. */
-export function injectNamespace(bytes: Buffer): Buffer {
+function injectNamespace(bytes: Buffer): Buffer {
   const needle = iconv.encode(ROOT, declaredEncoding(bytes))
   const at = bytes.indexOf(needle)
   if (at < 0) throw new Error('no <КоммерческаяИнформация root start tag found')

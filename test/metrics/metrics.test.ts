@@ -138,7 +138,7 @@ t.test('an order served again after 3 serves without success counts as a poison 
     await client.checkauth()
     await client.query()
   }
-  let text = await scrape()
+  const text = await scrape()
   t.equal(sampleValue(text, 'onec_poison_suspect_orders', labels), 1, 'the gauge: served 3 times without success')
   t.equal(sampleValue(text, 'onec_poison_suspects_total', labels), undefined, 'the counter: not served again yet')
   t.equal(sampleValue(text, 'onec_queries_since_success', labels), 3)

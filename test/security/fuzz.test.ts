@@ -154,6 +154,9 @@ function oddJson(): Buffer {
 
 type Generator = () => FuzzRequest
 
+/** A request without headers of its own (typed, so the two arms of a choice have one type). */
+const noHeaders = (): Record<string, string> => ({})
+
 const generators: Record<string, [weight: number, Generator]> = {
   /** No session: odd query strings on the 1C paths. */
   'exchange query string': [
@@ -180,7 +183,7 @@ const generators: Record<string, [weight: number, Generator]> = {
         kind: '',
         method: rng.pick(['GET', 'POST']),
         url: `${rng.pick(EXCHANGE_PATHS)}?type=sale&mode=${rng.pick(['init', 'query', 'success', 'file', 'import'])}${sessid}&filename=orders-1_1.xml`,
-        headers: rng.chance(0.85) ? { cookie: oddCookie(rng, SESSION_COOKIE_NAME, secret) } : ({} as Record<string, string>),
+        headers: rng.chance(0.85) ? { cookie: oddCookie(rng, SESSION_COOKIE_NAME, secret) } : noHeaders(),
         ...(rng.chance(0.3) ? { body: oddBody(rng, FILE_LIMIT) ?? Buffer.alloc(0) } : {}),
         remoteAddress: rng.pick(addresses),
       }
@@ -312,7 +315,7 @@ const generators: Record<string, [weight: number, Generator]> = {
     () => {
       const route = rng.pick(OTHER_ROUTES)
       const [method, template] = route.split(' ') as [string, string]
-      return { kind: '', method, url: `${template}?${exchangeQuery(rng)}`, headers: rng.chance(0.3) ? { authorization: oddAuthorization(rng, logins, secret) } : ({} as Record<string, string>), remoteAddress: rng.pick(addresses) }
+      return { kind: '', method, url: `${template}?${exchangeQuery(rng)}`, headers: rng.chance(0.3) ? { authorization: oddAuthorization(rng, logins, secret) } : noHeaders(), remoteAddress: rng.pick(addresses) }
     },
   ],
 }
@@ -351,6 +354,7 @@ function pathOf(url: string): string {
 const isExchange = (url: string) => EXCHANGE_PATHS.includes(pathOf(url))
 
 /** The documented operation a request reaches, if any (path templates of openapi.yaml, `{x}` = one segment). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an openapi.yaml operation, read as JSON
 function documentedOperation(method: string, url: string): { template: string; operation: Record<string, any> } | null {
   const path = pathOf(url)
   for (const [template, item] of Object.entries<Record<string, unknown>>(openApiDocument['paths'])) {
@@ -363,6 +367,7 @@ function documentedOperation(method: string, url: string): { template: string; o
   return null
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON an answer may hold
 const ERROR_SHAPE = (json: any) =>
   json && typeof json === 'object' && json.error && typeof json.error.code === 'string' && typeof json.error.message === 'string'
 
@@ -456,7 +461,7 @@ async function viaInject(request: FuzzRequest): Promise<Answer | null> {
       ...(request.body ? { payload: request.body } : {}),
     })
     return { statusCode: res.statusCode, headers: res.headers, body: res.rawPayload }
-  } catch (error) {
+  } catch {
     // light-my-request refuses some requests on the client side (a method or header it cannot build); the socket
     // runs take those.
     return null
