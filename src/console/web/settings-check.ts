@@ -19,7 +19,7 @@ export interface SettingsCheck {
   typographicQuotes: boolean
 }
 
-/** The same set of characters the service refuses with its hint (src/integrations/settings.schema.ts). */
+/** The same set of characters the service refuses with its hint (its settings schema). */
 const TYPOGRAPHIC_QUOTES = /[«»“”„‟″〝〞＂‘’‚‛]/
 
 export const QUOTES_HINT =
