@@ -14,11 +14,14 @@ import { metricsPlugin } from './metrics/metrics.plugin.js'
 import { exchangeMethodNotUsed, exchangePlugin } from './exchange/exchange.plugin.js'
 import { ADMIN_API_PREFIX, adminPlugin } from './admin/admin.plugin.js'
 import { docsPlugin } from './docs/docs.plugin.js'
+import { consolePlugin } from './console/console.plugin.js'
 
 export interface AppOptions {
   config: Readonly<Config>
   databases: Databases
   logger?: Logger
+  /** Where the built web console is; default dist/console/web (tests build it elsewhere). */
+  consoleAssetsDir?: URL
 }
 
 declare module 'fastify' {
@@ -163,6 +166,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(exchangePlugin, { config, databases })
   await app.register(adminPlugin, { config, databases, prefix: ADMIN_API_PREFIX })
   await app.register(docsPlugin)
+  await app.register(consolePlugin, {
+    config,
+    prefix: config.consolePath,
+    ...(options.consoleAssetsDir ? { assetsDir: options.consoleAssetsDir } : {}),
+  })
 
   return app
 }

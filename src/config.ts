@@ -45,6 +45,10 @@ export interface Config {
   trustProxy: boolean | string[]
   /** How the admin API checks its bearer tokens; null when neither a secret nor a public key is configured (503). */
   adminJwt: Readonly<AdminJwtConfig> | null
+  /** Where the web console is served, e.g. `/admin` (no trailing slash). */
+  consolePath: string
+  /** Origins allowed to embed the console in a frame (CSP frame-ancestors); empty: no framing at all. */
+  consoleFrameAncestors: readonly string[]
 }
 
 type AdminJwtAlgorithm = 'HS256' | 'RS256' | 'ES256'
@@ -82,6 +86,8 @@ export const ENV_VARIABLES = [
   'ADMIN_JWT_PUBLIC_KEY',
   'ADMIN_JWT_ALGORITHM',
   'ADMIN_JWT_MAX_SKEW_SECONDS',
+  'CONSOLE_PATH',
+  'CONSOLE_FRAME_ANCESTORS',
 ] as const
 
 type EnvName = (typeof ENV_VARIABLES)[number]
@@ -108,7 +114,12 @@ type RawEnv = {
   ADMIN_JWT_PUBLIC_KEY?: string | null
   ADMIN_JWT_ALGORITHM?: AdminJwtAlgorithm | null
   ADMIN_JWT_MAX_SKEW_SECONDS: number
+  CONSOLE_PATH: string
+  CONSOLE_FRAME_ANCESTORS?: string | null
 }
+
+/** A CSP source that names one origin: scheme and host (a leading `*.` for subdomains), an optional port, no path. */
+const ORIGIN = 'https?://(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?'
 
 const postgresUrl = { type: 'string', nullable: true, pattern: '^postgres(ql)?://' } as const
 
@@ -140,6 +151,9 @@ const envSchema: JSONSchemaType<RawEnv> = {
     ADMIN_JWT_PUBLIC_KEY: { type: 'string', nullable: true, pattern: '-----BEGIN (RSA )?PUBLIC KEY-----', default: null },
     ADMIN_JWT_ALGORITHM: { type: 'string', nullable: true, enum: ['HS256', 'RS256', 'ES256', null], default: null },
     ADMIN_JWT_MAX_SKEW_SECONDS: { type: 'integer', minimum: 0, maximum: 3600, default: 60 },
+    // Segments of letters, digits and . _ ~ -, but no `.` or `..` segment (a browser would resolve it away).
+    CONSOLE_PATH: { type: 'string', pattern: '^(/(?!\\.\\.?(/|$))[A-Za-z0-9._~-]+)+/?$', default: '/admin' },
+    CONSOLE_FRAME_ANCESTORS: { type: 'string', nullable: true, pattern: `^${ORIGIN}([\\s,]+${ORIGIN})*$`, default: null },
   },
   required: [
     'HOST',
@@ -154,6 +168,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
     'IMPORT_WAIT_MS',
     'EXCHANGE_PATH',
     'ADMIN_JWT_MAX_SKEW_SECONDS',
+    'CONSOLE_PATH',
   ],
 }
 
@@ -183,6 +198,9 @@ function describe(error: ErrorObject): string {
       PUBLIC_URL: 'an http:// or https:// URL',
       TRUST_PROXY: 'true, false, or a comma-separated list of proxy addresses or CIDRs',
       ADMIN_JWT_PUBLIC_KEY: 'a PEM public key (-----BEGIN PUBLIC KEY-----…); line breaks may be written \\n on one line',
+      CONSOLE_PATH: 'a path such as /admin (letters, digits, ".", "_", "~", "-" between the slashes)',
+      CONSOLE_FRAME_ANCESTORS:
+        'origins such as https://olvery.example.ru (scheme and host, optionally a port, no path), separated by spaces or commas',
     }
     return `${name} must be ${hint[name as EnvName] ?? `like ${String(error.params['pattern'])}`}`
   }
@@ -241,6 +259,16 @@ function adminJwtFrom(raw: RawEnv): { adminJwt: AdminJwtConfig | null; problems:
   return { adminJwt: { ...base, algorithm, secret: null, publicKey }, problems }
 }
 
+/** The paths the service itself answers: the console must not hide one of them, nor sit inside one. */
+const SERVICE_PATHS = ['/api', '/docs', '/health', '/ready', '/metrics', '/bitrix']
+
+function consolePathProblems(consolePath: string, exchangePath: string): string[] {
+  const taken = [...SERVICE_PATHS, exchangePath.replace(/\/+$/, '')].find(
+    (path) => consolePath === path || consolePath.startsWith(`${path}/`) || path.startsWith(`${consolePath}/`),
+  )
+  return taken ? [`CONSOLE_PATH ${consolePath} overlaps ${taken}, which the service answers itself; choose another path such as /admin`] : []
+}
+
 function parseTrustProxy(value: string | null): boolean | string[] {
   if (value === null || value === 'false') return false
   if (value === 'true') return true
@@ -262,6 +290,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     throw new ConfigError((validateEnv.errors ?? []).map(describe))
   }
   const { adminJwt, problems } = adminJwtFrom(raw)
+  const consolePath = raw.CONSOLE_PATH.replace(/\/+$/, '')
+  problems.push(...consolePathProblems(consolePath, raw.EXCHANGE_PATH))
   if (problems.length) throw new ConfigError(problems)
   const databaseUrl = raw.DATABASE_URL ?? null
   const config: Config = {
@@ -282,6 +312,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     publicUrl: raw.PUBLIC_URL ?? null,
     trustProxy: parseTrustProxy(raw.TRUST_PROXY ?? null),
     adminJwt: adminJwt ? Object.freeze(adminJwt) : null,
+    consolePath,
+    consoleFrameAncestors: Object.freeze((raw.CONSOLE_FRAME_ANCESTORS ?? '').split(/[\s,]+/).filter(Boolean)),
   }
   return Object.freeze(config)
 }

@@ -29,6 +29,8 @@ function startupHints(config: Readonly<Config>, address: string, demo: DemoInfo 
       `  In 1C (УТ 11 / КА / ERP / УНФ): exchange node «Обмен с сайтом», site address ${url}, the login and password above.`,
     )
   }
+  // The console takes the platform's token in the fragment (never sent to the server); the demo's token opens it.
+  lines.push(`  web console: ${base}${config.consolePath}${adminToken ? `#token=${adminToken}` : '  (opened by the platform with #token=<jwt>)'}`)
   if (adminToken) {
     lines.push(
       `  admin API:   ${base}/docs  (token of a location administrator, 12 h:)`,

@@ -32,7 +32,7 @@ const rankOf = new Map(LAYERS.flatMap(({ rank, modules }) => modules.map((m) => 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name)
-    if (entry.isDirectory()) return entry.name === 'web' ? [] : sourceFiles(full)
+    if (entry.isDirectory()) return sourceFiles(full)
     return entry.name.endsWith('.ts') ? [full] : []
   })
 }
@@ -75,6 +75,14 @@ t.test('no import runs up or beside the layer table', async (t) => {
     }
   }
   t.same(backArrows, [])
+})
+
+t.test('the console in the browser imports nothing of the service: it speaks to it over the REST API only', async (t) => {
+  const web = path.join(SRC, 'console', 'web') + path.sep
+  const outside = [...graph]
+    .filter(([file]) => file.startsWith(web))
+    .flatMap(([file, imports]) => imports.filter((target) => !target.startsWith(web)).map((target) => `${path.relative(SRC, file)} -> ${path.relative(SRC, target)}`))
+  t.same(outside, [])
 })
 
 t.test('no files import each other in a circle', async (t) => {

@@ -1,0 +1,180 @@
+/**
+ * «Журнал обменов»: every `query` answer of 1C, newest first, with its orders, size and whether 1C acknowledged it;
+ * above, the chart of exchanges and orders per day over the last four weeks; below, one batch opened: its orders and
+ * the document exactly as 1C received it. Only 1C acknowledges today (its `success` to its own session's `query`), so
+ * "who" is that session; an acknowledgement by an operator would be named here once the API records one.
+ */
+import { api, type Batch } from './api.js'
+import { h, show } from './dom.js'
+import { count, formatBytes, formatDateTime, ORDERS } from './format.js'
+import type { IntegrationContext } from './integration-context.js'
+import { journalChart } from './journal-chart.js'
+import { dailyTotals } from './journal-days.js'
+import { attempt, loading, section } from './views.js'
+
+const CHART_DAYS = 28
+const PAGE = 200
+/** 10 pages of 200: a 1C polling every 5 minutes makes about 8,000 batches in four weeks, the chart then says how far it reaches. */
+const CHART_PAGES = 10
+const ROWS_STEP = 20
+/** Larger documents are offered for download only: a browser would labour to show hundreds of megabytes of text. */
+const SHOWN_DOCUMENT_BYTES = 2 * 1024 * 1024
+
+function acknowledgement(batch: Batch): string {
+  if (batch.acknowledged) return `да, ${formatDateTime(batch.acknowledgedAt)} — 1С, сеанс ${batch.sessionId.slice(0, 8)}`
+  if (batch.superseded) return 'нет: 1С не подтвердила, заказы ушли снова в более позднем пакете'
+  return 'нет, ждём подтверждения 1С'
+}
+
+function download(bytes: ArrayBuffer, contentType: string, filename: string): void {
+  const url = URL.createObjectURL(new Blob([bytes], { type: contentType }))
+  const link = h('a', { href: url, download: filename, class: 'visually-hidden' })
+  document.body.append(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+function batchDetail(context: IntegrationContext, batchId: number): HTMLElement {
+  const id = context.integration.id
+  const holder = h('div', { class: 'batch-detail' }, loading())
+  const problems = h('div')
+  void (async () => {
+    const batch = await attempt(problems, () => api.get('/api/v1/integrations/{id}/batches/{batchId}', { params: { id, batchId: String(batchId) } }))
+    if (!batch) return show(holder, problems)
+    const documentView = h('div', { class: 'document' })
+    const documentProblems = h('div')
+    const showDocument = h('button', { type: 'button', class: 'secondary', disabled: batch.byteCount > SHOWN_DOCUMENT_BYTES }, 'Показать документ')
+    const saveDocument = h('button', { type: 'button', class: 'secondary' }, 'Скачать документ (XML)')
+    const fetchDocument = () => attempt(documentProblems, () => api.document('/api/v1/integrations/{id}/batches/{batchId}/document', { params: { id, batchId: String(batchId) } }))
+    showDocument.addEventListener('click', async () => {
+      const fetched = await fetchDocument()
+      if (fetched) show(documentView, h('pre', { class: 'xml', tabindex: '0', 'aria-label': `Документ пакета № ${batch.id}` }, fetched.text))
+    })
+    saveDocument.addEventListener('click', async () => {
+      const fetched = await fetchDocument()
+      if (fetched) download(fetched.bytes, fetched.contentType, `batch-${batch.id}.xml`)
+    })
+    const heading = h('h3', { tabindex: '-1' }, `Пакет № ${batch.id}`)
+    show(
+      holder,
+      heading,
+      h(
+        'p',
+        null,
+        `Запрос 1С ${formatDateTime(batch.createdAt)}: ${count(batch.orderCount, ORDERS)}, ${formatBytes(batch.byteCount)}. Подтверждение: ${acknowledgement(batch)}.`,
+      ),
+      batch.orders.length
+        ? h(
+            'table',
+            { class: 'list compact' },
+            h('caption', null, `Заказы пакета № ${batch.id} в порядке документа`),
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Номер'), h('th', { scope: 'col' }, 'Изменён'), h('th', { scope: 'col' }, 'Подтверждён 1С'))),
+            h(
+              'tbody',
+              null,
+              batch.orders.map((order) =>
+                h(
+                  'tr',
+                  null,
+                  h('td', null, order.number),
+                  h('td', null, formatDateTime(order.changedAt)),
+                  h('td', null, order.acknowledged ? `да, ${formatDateTime(order.acknowledgedAt)} (пакет № ${order.acknowledgedBatchId})` : 'нет'),
+                ),
+              ),
+            ),
+          )
+        : h('p', null, 'Пустой ответ: новых заказов не было.'),
+      h('div', { class: 'toolbar' }, showDocument, saveDocument),
+      batch.byteCount > SHOWN_DOCUMENT_BYTES ? h('p', { class: 'hint' }, 'Документ большой: скачайте его, чтобы посмотреть.') : null,
+      documentProblems,
+      documentView,
+    )
+    heading.focus()
+  })()
+  return holder
+}
+
+export function journalSection(context: IntegrationContext): HTMLElement {
+  const id = context.integration.id
+  const chart = h('div', null, loading())
+  const rows = h('div')
+  const detail = h('div')
+  const problems = h('div')
+  const refresh = h('button', { type: 'button', class: 'secondary' }, 'Обновить журнал')
+  let batches: Batch[] = []
+  let cursor: string | null = null
+  let shown = ROWS_STEP
+
+  const nextPage = async () => {
+    const page = await api.get('/api/v1/integrations/{id}/batches', { params: { id }, query: { limit: PAGE, ...(cursor ? { cursor } : {}) } })
+    batches = batches.concat(page.batches)
+    cursor = page.nextCursor
+  }
+
+  const renderRows = () => {
+    if (batches.length === 0) return show(rows, h('p', { class: 'empty' }, '1С ещё не запрашивала заказы по этой интеграции.'))
+    const more = h('button', { type: 'button', class: 'secondary' }, 'Показать ещё')
+    more.addEventListener('click', async () => {
+      shown += ROWS_STEP
+      if (shown > batches.length && cursor) await attempt(problems, nextPage)
+      renderRows()
+    })
+    show(
+      rows,
+      h(
+        'table',
+        { class: 'list' },
+        h('caption', null, 'Пакеты, новые сверху'),
+        h(
+          'thead',
+          null,
+          h('tr', null, ['Пакет', 'Время запроса', 'Заказов', 'Размер', 'Подтверждение 1С'].map((title) => h('th', { scope: 'col' }, title))),
+        ),
+        h(
+          'tbody',
+          null,
+          batches.slice(0, shown).map((batch) =>
+            h(
+              'tr',
+              { class: batch.acknowledged ? null : 'unacknowledged' },
+              h('td', null, h('button', { type: 'button', class: 'link', onclick: () => show(detail, batchDetail(context, batch.id)) }, `№ ${batch.id}`)),
+              h('td', null, formatDateTime(batch.createdAt)),
+              h('td', { class: 'number' }, batch.orderCount.toLocaleString('ru-RU')),
+              h('td', { class: 'number' }, formatBytes(batch.byteCount)),
+              h('td', null, acknowledgement(batch)),
+            ),
+          ),
+        ),
+      ),
+      shown < batches.length || cursor ? more : null,
+    )
+  }
+
+  const load = async () => {
+    batches = []
+    cursor = null
+    shown = ROWS_STEP
+    const since = Date.now() - CHART_DAYS * 24 * 3600 * 1000
+    const loaded = await attempt(problems, async () => {
+      let pages = 0
+      do {
+        await nextPage()
+        pages++
+      } while (cursor && pages < CHART_PAGES && Date.parse(batches[batches.length - 1]!.createdAt) >= since)
+      return true
+    })
+    if (!loaded) return show(chart)
+    const oldest = batches[batches.length - 1]
+    const cut = cursor !== null && oldest !== undefined && Date.parse(oldest.createdAt) >= since
+    show(
+      chart,
+      journalChart(dailyTotals(batches, { days: CHART_DAYS, now: new Date() })),
+      cut ? h('p', { class: 'hint' }, `Обменов так много, что на графике они показаны начиная с ${formatDateTime(oldest.createdAt)}.`) : null,
+    )
+    renderRows()
+  }
+  refresh.addEventListener('click', () => void load())
+  void load()
+  return section('Журнал обменов', h('div', { class: 'toolbar' }, refresh), problems, chart, rows, detail)
+}

@@ -1,0 +1,22 @@
+/** What the service wrote into index.html for this page (src/console/console.plugin.ts renderIndex). */
+
+function meta(name: string): string {
+  return document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? ''
+}
+
+export interface PageConfig {
+  /** Where the console is served, e.g. `/admin`. */
+  base: string
+  /** The exchange URL to enter in 1C («Обмен с сайтом» → адрес сайта). */
+  exchangeUrl: string
+  /** A developer's machine (the embedded demo): the sign-in screen shows how to mint a token. */
+  devHints: boolean
+}
+
+export function readPageConfig(): PageConfig {
+  return {
+    base: meta('olvery-console-base').replace(/\/+$/, ''),
+    exchangeUrl: new URL(meta('olvery-exchange-url') || '/1c_exchange', window.location.origin).href,
+    devHints: meta('olvery-dev-hints') === 'true',
+  }
+}
