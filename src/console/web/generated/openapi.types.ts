@@ -747,11 +747,11 @@ export interface components {
             } | null;
             /** @description Why the file could not be imported. */
             error: string | null;
-            /** @description The first 20 unmatched and error documents, in file order. */
+            /** @description The first 20 documents with a problem, in file order - unmatched, errors, and matched documents with values that could not be read or forms that disagreed (the reason says which). */
             problems: {
                 documentIndex: number;
                 /** @enum {unknown} */
-                status: "unmatched" | "error";
+                status: "matched" | "unmatched" | "error";
                 onecId: string | null;
                 onecNumber: string | null;
                 reason: string | null;
