@@ -38,23 +38,20 @@ export const integrationsQuery = {
   properties: { companyId: uuid, includeArchived: { type: 'boolean', default: false } },
 } as const
 
-export const batchesQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-    cursor: { type: 'string', pattern: '^[0-9]{1,15}$' },
-  },
-} as const
+/** A page of a list, newest first: at most `limit` entries, after the `cursor` the previous page ended with. */
+function pageQuery<const Cursor extends object>(cursor: Cursor) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, cursor },
+  } as const
+}
 
-export const uploadsQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-    cursor: uuid,
-  },
-} as const
+/** The journal's cursor is a batch id. */
+export const batchesQuery = pageQuery({ type: 'string', pattern: '^[0-9]{1,15}$' })
+
+/** The uploads' cursor is an upload id. */
+export const uploadsQuery = pageQuery(uuid)
 
 export const previewQuery = {
   type: 'object',

@@ -118,7 +118,7 @@ interface UploadChunksTable {
 
 type UploadImportStatus = 'running' | 'done' | 'failed'
 
-interface UploadImportsTable {
+export interface UploadImportsTable {
   upload_id: string
   status: UploadImportStatus
   lease_owner: string | null

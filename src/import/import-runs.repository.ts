@@ -2,8 +2,8 @@
  * The imports of uploads (migration 0005): who works on which file (a lease in PostgreSQL, so any replica may get any
  * poll and a crashed one is taken over), the documents read from it, and 1C's facts applied to orders.
  */
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely'
-import type { OrderFactColumns, ServiceDatabase, UploadDocumentStatus } from '../db/database.js'
+import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely'
+import type { OrderFactColumns, ServiceDatabase, UploadDocumentStatus, UploadImportsTable } from '../db/database.js'
 import type { OrderFacts } from './order-facts.js'
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>
@@ -207,6 +207,19 @@ const FACT_NAMES = [
   'content_hash',
 ] as const
 
+/** Records how an import ended and gives its lease up. */
+async function endImport(
+  trx: Transaction<ServiceDatabase>,
+  uploadId: string,
+  outcome: Pick<Updateable<UploadImportsTable>, 'status' | 'documents' | 'matched' | 'unmatched' | 'errors' | 'error' | 'bytes_read'>,
+): Promise<void> {
+  await trx
+    .updateTable('upload_imports')
+    .set({ ...outcome, lease_owner: null, lease_until: null, finished_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .where('upload_id', '=', uploadId)
+    .execute()
+}
+
 /**
  * The whole file was read: in one transaction, applies the matched documents as 1C's facts on their orders (the last
  * document of an order in the file wins), and marks the upload imported with its counts. A report is replaced only by
@@ -261,19 +274,7 @@ export async function finishImport(
       unmatched: Number(counts.unmatched),
       errors: Number(counts.errors),
     })
-    await trx
-      .updateTable('upload_imports')
-      .set({
-        status: 'done',
-        ...outcome,
-        bytes_read: params.bytesRead,
-        lease_owner: null,
-        lease_until: null,
-        finished_at: sql<Date>`now()`,
-        updated_at: sql<Date>`now()`,
-      })
-      .where('upload_id', '=', uploadId)
-      .execute()
+    await endImport(trx, uploadId, { status: 'done', ...outcome, bytes_read: params.bytesRead })
     await trx
       .updateTable('uploads')
       .set({ status: 'imported', imported_at: sql<Date>`now()`, outcome: JSON.stringify(outcome), updated_at: sql<Date>`now()` })
@@ -295,20 +296,7 @@ export async function failImport(
   return db.transaction().execute(async (trx) => {
     if (!(await lockOwnImport(trx, uploadId, owner))) return false
     await trx.deleteFrom('upload_documents').where('upload_id', '=', uploadId).execute()
-    await trx
-      .updateTable('upload_imports')
-      .set({
-        status: 'failed',
-        error,
-        documents: 0,
-        bytes_read: params.bytesRead,
-        lease_owner: null,
-        lease_until: null,
-        finished_at: sql<Date>`now()`,
-        updated_at: sql<Date>`now()`,
-      })
-      .where('upload_id', '=', uploadId)
-      .execute()
+    await endImport(trx, uploadId, { status: 'failed', error, documents: 0, bytes_read: params.bytesRead })
     await trx
       .updateTable('uploads')
       .set({ status: 'failed', outcome: JSON.stringify({ error }), updated_at: sql<Date>`now()` })

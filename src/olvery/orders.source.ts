@@ -12,6 +12,17 @@ import type { PlatformOrder, PlatformOrderItem, PlatformPayment } from './platfo
 
 type Olvery = Kysely<OlveryDatabase>
 
+/** Rows of an order's children, converted and grouped by order, in the rows' order. */
+function groupByOrder<Row extends { order_id: string }, T>(rows: readonly Row[], convert: (row: Row) => T): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  for (const row of rows) {
+    const list = groups.get(row.order_id)
+    if (list) list.push(convert(row))
+    else groups.set(row.order_id, [convert(row)])
+  }
+  return groups
+}
+
 /** Loads whole orders (buyer, lines, payments) in three queries, in the order of `ids`; unknown ids are skipped. */
 export async function loadOrders(olvery: Olvery, ids: readonly string[]): Promise<PlatformOrder[]> {
   if (ids.length === 0) return []
@@ -69,9 +80,9 @@ export async function loadOrders(olvery: Olvery, ids: readonly string[]): Promis
       .execute(),
   ])
 
-  const items = new Map<string, PlatformOrderItem[]>()
-  for (const row of itemRows) {
-    const item: PlatformOrderItem = {
+  const items = groupByOrder(
+    itemRows,
+    (row): PlatformOrderItem => ({
       id: row.id,
       lineNo: row.line_no,
       serviceId: row.service_id,
@@ -86,14 +97,11 @@ export async function loadOrders(olvery: Olvery, ids: readonly string[]): Promis
       amount: row.amount,
       vatRate: row.vat_rate,
       vatAmount: row.vat_amount,
-    }
-    const list = items.get(row.order_id)
-    if (list) list.push(item)
-    else items.set(row.order_id, [item])
-  }
-  const payments = new Map<string, PlatformPayment[]>()
-  for (const row of paymentRows) {
-    const payment: PlatformPayment = {
+    }),
+  )
+  const payments = groupByOrder(
+    paymentRows,
+    (row): PlatformPayment => ({
       id: row.id,
       gateway: row.gateway,
       status: row.status,
@@ -102,11 +110,8 @@ export async function loadOrders(olvery: Olvery, ids: readonly string[]): Promis
       externalId: row.external_id,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
-    }
-    const list = payments.get(row.order_id)
-    if (list) list.push(payment)
-    else payments.set(row.order_id, [payment])
-  }
+    }),
+  )
 
   const byId = new Map<string, PlatformOrder>()
   for (const row of orderRows) {
