@@ -8,7 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { parse } from 'yaml'
-import { type Instruction, parseDockerfile, runtimeEnv } from '../../scripts/dockerfile.js'
+import { type Instruction, parseDockerfile, runtimeEnv, runtimeNodeVersion } from '../../scripts/dockerfile.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8')
@@ -53,8 +53,25 @@ t.test('the build stage installs with npm ci and builds with tsc', async (t) => 
   t.ok(runs.some((r) => /\btsc\b/.test(r) || (/\bnpm run build\b/.test(r) && /\btsc\b/.test(buildScript))), 'tsc, directly or through npm run build')
 })
 
-t.test('the runtime stage is Node 20 slim with production dependencies only', async (t) => {
-  t.match(froms[runtimeStage]!.args, /^node:20[-\w.]*slim\b/)
+/** `node:24.22.3-bookworm-slim[@sha256:…] AS x` → the image reference without the stage name. */
+const baseImage = (from: Instruction) => from.args.replace(/\s+AS\s+\S+$/i, '')
+
+t.test('every stage builds on one exact Node.js 24 LTS slim release (no floating tag)', async (t) => {
+  const images = [...new Set(froms.map(baseImage))]
+  t.equal(images.length, 1, `one base image: ${images.join(', ')}`)
+  t.match(images[0], /^node:24\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/)
+})
+
+t.test('package.json supports the Node.js the image ships, and types the same major', async (t) => {
+  const pkg = JSON.parse(read('package.json')) as { engines: { node: string }; devDependencies: Record<string, string> }
+  const release = runtimeNodeVersion(dockerfile)
+  t.match(release, /^\d+\.\d+\.\d+$/, `the image runs Node.js ${release} (what .ci/run and .ci/check-dist read)`)
+  const shipped = Number(release?.split('.')[0])
+  t.equal(pkg.engines.node, `>=${shipped}`, 'engines: the shipped major is the oldest supported')
+  t.equal(Number(/^\D*(\d+)\./.exec(pkg.devDependencies['@types/node'] ?? '')?.[1]), shipped, '@types/node')
+})
+
+t.test('the runtime stage has production dependencies only', async (t) => {
   const runs = inStage(runtimeStage, 'RUN').map((i) => i.args)
   t.ok(runs.some((r) => /\bnpm ci\b.*--omit=dev/.test(r)), 'npm ci --omit=dev')
   t.notOk(runs.some((r) => /\bnpm (ci|install)\b/.test(r) && !/--omit=dev/.test(r)), 'no install with dev dependencies')
