@@ -27,7 +27,10 @@ COPY migrations ./migrations
 # Served at /docs by the admin API.
 COPY openapi.yaml ./openapi.yaml
 COPY test/fixtures/olvery-reference.sql ./test/fixtures/olvery-reference.sql
+# The embedded PGlite fallback (no DATABASE_URL) keeps its data here: a volume, so it outlives the container and stays
+# writable when the root filesystem is read-only. A new volume is filled from this directory, ownership included.
 RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME /app/data
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \

@@ -87,6 +87,18 @@ t.test('the runtime runs as a non-root user', async (t) => {
   t.notMatch(users.at(-1)?.args ?? 'root', /^(root|0)(:|$)/)
 })
 
+t.test('the embedded database directory is a volume owned by that user, prepared before it is declared', async (t) => {
+  const dataDir = '/app/data' // DATA_DIR's default, ./data, in the WORKDIR
+  const runtime = dockerfile.filter((i) => i.stage === runtimeStage)
+  const volume = runtime.findIndex((i) => i.keyword === 'VOLUME' && (execForm(i.args) ?? i.args.split(/\s+/)).includes(dataDir))
+  t.ok(volume >= 0, `VOLUME ${dataDir}`)
+  const user = inStage(runtimeStage, 'USER').at(-1)?.args ?? ''
+  // Changes to a path after VOLUME declares it are discarded, so the chown must come first.
+  const chown = runtime.findIndex((i) => i.keyword === 'RUN' && new RegExp(`chown\\s+${user}(:${user})?\\s+${dataDir}\\b`).test(i.args))
+  t.ok(chown >= 0 && chown < volume, `chown ${user} ${dataDir} before the VOLUME`)
+  t.equal(inStage(runtimeStage, 'WORKDIR').at(-1)?.args, '/app')
+})
+
 t.test('the image listens on 0.0.0.0, exposes its port and checks its health on /ready', async (t) => {
   t.equal(runtimeEnvironment.get('HOST'), '0.0.0.0')
   const port = runtimeEnvironment.get('PORT') ?? '8080'
@@ -142,14 +154,20 @@ interface ComposeService {
   command?: string[] | string
   environment?: Record<string, string> | string[]
   depends_on?: Record<string, { condition: string }> | string[]
-  healthcheck?: { test: string[] | string }
+  healthcheck?: { test?: string[] | string; disable?: boolean }
   volumes?: string[]
   profiles?: string[]
   restart?: string
   ports?: string[]
+  read_only?: boolean
+  tmpfs?: string[] | string
+  cap_drop?: string[]
+  security_opt?: string[]
+  stop_grace_period?: string
 }
 
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> }
+// `merge`: the file shares settings between services with YAML merge keys (`<<: *hardened`), as Compose reads them.
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> }
 const services = compose.services
 const envOf = (s: ComposeService | undefined): Record<string, string> =>
   Array.isArray(s?.environment)
@@ -164,6 +182,17 @@ const dbName = Object.keys(services).find((name) => /^postgres:/.test(services[n
 const db = dbName ? services[dbName] : undefined
 const migrateName = Object.keys(services).find((name) => commandOf(services[name]).join(' ') === 'node dist/db/migrate.js')
 const demoName = Object.keys(services).find((name) => services[name]?.profiles?.includes('demo'))
+/** The services that run this repository's image: the one that builds it and those naming the image it builds. */
+const ownNames = Object.keys(services).filter((name) => services[name]?.build !== undefined || (app?.image !== undefined && services[name]?.image === app.image))
+const oneShotNames = ownNames.filter((name) => services[name]?.restart === 'no')
+
+/** Compose durations: `1m30s`, `20s`, `500ms`. */
+function seconds(duration: string | undefined): number {
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 1e-6 }
+  const parts = [...(duration ?? '').matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us)/g)]
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== duration) return Number.NaN
+  return parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]!]!, 0)
+}
 
 t.test('compose runs PostgreSQL with a healthcheck and a named volume for its data', async (t) => {
   t.ok(db, 'a postgres service')
@@ -175,10 +204,46 @@ t.test('compose runs PostgreSQL with a healthcheck and a named volume for its da
   t.ok(compose.volumes && volumeName in compose.volumes, `${volumeName} is a named volume`)
 })
 
+t.test('compose pins PostgreSQL to a minor release', async (t) => {
+  t.match(db?.image, /^postgres:\d+\.\d+(-[a-z0-9]+)?(@sha256:[0-9a-f]{64})?$/)
+})
+
+t.test('one image is built once, by the exchange service, and every service of this repository runs it', async (t) => {
+  const builders = Object.keys(services).filter((name) => services[name]?.build !== undefined)
+  t.same(builders, [appName], 'one build:, on the exchange service')
+  t.match(app?.image, /^[a-z0-9][\w.\/-]*:[\w.-]+$/, 'which names the image it builds')
+  t.same([...ownNames].sort(), [appName, migrateName, demoName].sort(), 'migrate and the demo run that image')
+  for (const name of ownNames) t.equal(services[name]?.image, app?.image, `${name}: ${services[name]?.image}`)
+})
+
+t.test('every container of this repository runs read-only, without capabilities, unable to gain privileges', async (t) => {
+  t.ok(ownNames.length >= 3)
+  for (const name of ownNames) {
+    const service = services[name]
+    t.equal(service?.read_only, true, `${name}: read_only`)
+    t.ok([service?.tmpfs ?? []].flat().some((mount) => mount.split(':')[0] === '/tmp'), `${name}: a tmpfs for /tmp`)
+    t.same(service?.cap_drop, ['ALL'], `${name}: cap_drop ALL`)
+    t.ok(service?.security_opt?.includes('no-new-privileges:true'), `${name}: no-new-privileges`)
+  }
+})
+
+t.test('the one-shot services are not health-checked; the exchange keeps the image HEALTHCHECK', async (t) => {
+  t.same([...oneShotNames].sort(), [migrateName, demoName].sort(), 'migrate and the demo are the one-shot services')
+  for (const name of oneShotNames) t.same(services[name]?.healthcheck, { disable: true }, `${name}: healthcheck disabled`)
+  t.equal(app?.healthcheck, undefined, 'the exchange service does not override it')
+})
+
+t.test("Docker waits longer than the service's own shutdown grace before it kills the exchange", async (t) => {
+  const grace = /closeWithGrace\(\s*\{\s*delay:\s*([\d_]+)/.exec(read('src/server.ts'))?.[1]
+  t.ok(grace, 'the shutdown grace of src/server.ts')
+  const graceSeconds = Number(grace?.replaceAll('_', '')) / 1000
+  const stop = seconds(app?.stop_grace_period)
+  t.ok(stop > graceSeconds, `stop_grace_period ${app?.stop_grace_period} > ${graceSeconds} s`)
+})
+
 t.test('a one-shot migrate service runs node dist/db/migrate.js once the database is healthy', async (t) => {
   t.ok(migrateName, 'a service with command node dist/db/migrate.js')
   const migrate = services[migrateName ?? '']
-  t.ok(migrate?.build !== undefined, 'built from this repository (the same image)')
   t.equal(migrate?.restart ?? 'no', 'no', 'not restarted: it runs once')
   t.same((migrate?.depends_on as Record<string, { condition: string }>)?.[dbName ?? ''], { condition: 'service_healthy' })
   t.ok(envOf(migrate)['DATABASE_URL'], 'DATABASE_URL')
@@ -190,7 +255,8 @@ t.test('the service waits for a healthy database and a successful migration, and
   t.same(dependsOn?.[dbName ?? ''], { condition: 'service_healthy' })
   t.same(dependsOn?.[migrateName ?? ''], { condition: 'service_completed_successfully' })
   t.equal(envOf(app)['MIGRATE_ON_START'], 'false')
-  t.ok(app?.ports?.some((p) => /:8080$/.test(String(p))), 'port 8080 published')
+  t.ok(app?.ports?.length, 'a port published')
+  for (const port of app?.ports ?? []) t.match(String(port), /^127\.0\.0\.1:\d+:8080$/, `${port}: port 8080, on this machine only`)
 })
 
 t.test('the stack is configured through environment variables the service knows', async (t) => {
