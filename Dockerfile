@@ -1,7 +1,10 @@
 # syntax=docker/dockerfile:1
 # olvery-1c-exchange: multi-stage build; the runtime stage has production dependencies only and runs as a non-root user.
+# Both stages use one exact Node.js release (24 LTS), the one .ci/run tests with. No digest is pinned: none could be
+# verified where this was written; to pin it, append the index digest that
+# `docker buildx imagetools inspect node:24.22.3-bookworm-slim` prints (`@sha256:…`) to both FROM lines.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +12,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24.22.3-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 # A heap limit: V8 otherwise lets the garbage of a large query grow to several times what is alive (a 50,000-order
 # query peaks far higher without it; README "Image", BENCHMARKS.md section 2). The benchmark and .ci/check-dist start
@@ -24,7 +27,10 @@ COPY migrations ./migrations
 COPY sql ./sql
 # Served at /docs by the admin API.
 COPY openapi.yaml ./openapi.yaml
+# The embedded PGlite fallback (no DATABASE_URL) keeps its data here: a volume, so it outlives the container and stays
+# writable when the root filesystem is read-only. A new volume is filled from this directory, ownership included.
 RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME /app/data
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \

@@ -58,8 +58,21 @@ export function imageEnv(): Map<string, string> {
   return runtimeEnv(parseDockerfile(fs.readFileSync(DOCKERFILE, 'utf8')))
 }
 
-// `tsx scripts/dockerfile.ts env`: the image's environment as NAME=value lines, one per line, for shell scripts
-// (.ci/check-dist exports each line, so a value may hold spaces).
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'env') {
-  for (const [name, value] of imageEnv()) console.log(`${name}=${value}`)
+/** The Node.js release of the last stage's base image (`FROM node:24.22.3-bookworm-slim` → `24.22.3`), else null. */
+export function runtimeNodeVersion(instructions: readonly Instruction[]): string | null {
+  const from = instructions.filter((i) => i.keyword === 'FROM').at(-1)
+  return /^node:(\d+\.\d+\.\d+)\b/.exec(from?.args ?? '')?.[1] ?? null
+}
+
+// For shell scripts:
+//   `tsx scripts/dockerfile.ts env`: the image's environment as NAME=value lines, one per line (.ci/check-dist
+//   exports each line, so a value may hold spaces);
+//   `tsx scripts/dockerfile.ts node-version`: the Node.js release the image runs.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv[2] === 'env') for (const [name, value] of imageEnv()) console.log(`${name}=${value}`)
+  if (process.argv[2] === 'node-version') {
+    const version = runtimeNodeVersion(parseDockerfile(fs.readFileSync(DOCKERFILE, 'utf8')))
+    if (version === null) process.exit(1)
+    console.log(version)
+  }
 }

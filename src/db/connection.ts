@@ -10,10 +10,9 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { Kysely, PostgresDialect, sql, WithSchemaPlugin, type Transaction } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect, sql, WithSchemaPlugin, type Transaction } from 'kysely'
 import pg from 'pg'
 import { PGlite } from '@electric-sql/pglite'
-import { PGliteDialect } from 'kysely-pglite-dialect'
 import type { Logger } from 'pino'
 import { PREPARED } from './compiled-once.js'
 import type { ServiceDatabase } from './database.js'
@@ -237,10 +236,12 @@ export async function openConnections<Platform>(options: ConnectionOptions): Pro
       unlock()
       throw error
     }
-    root = new Kysely<ServiceDatabase>({ dialect: new PGliteDialect(pglite) })
-    closers.push(() => root.destroy(), unlock) // destroying the dialect closes PGlite
-    // kysely-pglite-dialect serialises connections, so going through Kysely keeps scripts from interleaving with
-    // other work on the single PGlite connection.
+    // Kysely's own PGlite dialect holds its single connection for a whole transaction (other queries wait), so
+    // concurrent transactions never interleave on it.
+    root = new Kysely<ServiceDatabase>({ dialect: new PGliteDialect({ pglite }) })
+    // Destroying Kysely closes PGlite only once a query has run; close it here otherwise.
+    closers.push(() => root.destroy(), () => (pglite.closed ? undefined : pglite.close()), unlock)
+    // Going through Kysely's connection keeps scripts from interleaving with other work on that connection.
     execScript = (script) =>
       root.connection().execute(async () => {
         await pglite.transaction(async (tx) => {

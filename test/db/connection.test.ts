@@ -79,3 +79,44 @@ t.test('pglite: data persist in the data directory across restarts', async (t) =
   const { rows } = await sql<{ v: string }>`select v from kept`.execute(second.db)
   t.same(rows, [{ v: 'still here' }])
 })
+
+// PGlite has one connection: a transaction must hold it to the end, or another request's statements run inside it
+// (committed or rolled back with it). On PostgreSQL each transaction has a connection and the row lock orders them.
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+t.test(`${databaseKind}: concurrent transactions do not interleave: none loses another's update`, async (t) => {
+  const databases = await createTestDatabases(t, { migrate: false, reference: false })
+  await databases.execScript('create table counter (v int not null); insert into counter values (0);')
+  const increment = () =>
+    databases.db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ v: number }>`select v from counter for update`.execute(trx)
+      await pause(5) // another request gets its turn meanwhile
+      await sql`update counter set v = ${rows[0]!.v + 1}`.execute(trx)
+    })
+  await Promise.all(Array.from({ length: 8 }, increment))
+  const { rows } = await sql<{ v: number }>`select v from counter`.execute(databases.db)
+  t.equal(rows[0]!.v, 8, 'every increment counted')
+})
+
+t.test(`${databaseKind}: a transaction rolled back takes none of a concurrent request's writes with it`, async (t) => {
+  const databases = await createTestDatabases(t, { migrate: false, reference: false })
+  await databases.execScript('create table written (who text not null);')
+  let began!: () => void
+  const begun = new Promise<void>((resolve) => (began = resolve))
+  const failing = databases.db.transaction().execute(async (trx) => {
+    await sql`insert into written values ('rolled back')`.execute(trx)
+    began()
+    await pause(20)
+    throw new Error('give up')
+  })
+  await begun
+  const committed = databases.db.transaction().execute(async (trx) => {
+    await sql`insert into written values ('committed')`.execute(trx)
+  })
+  const outside = sql`insert into written values ('no transaction')`.execute(databases.db)
+  await t.rejects(failing, /give up/)
+  await committed
+  await outside
+  const { rows } = await sql<{ who: string }>`select who from written order by who`.execute(databases.db)
+  t.same(rows.map((r) => r.who), ['committed', 'no transaction'])
+})

@@ -7,9 +7,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const goldenDirectory = fileURLToPath(new URL('../fixtures/golden/', import.meta.url))
+export const goldenDirectory = fileURLToPath(new URL('../fixtures/golden/', import.meta.url))
 
-function goldenPath(name: string): string {
+export function goldenPath(name: string): string {
   return `${goldenDirectory}${name}`
 }
 

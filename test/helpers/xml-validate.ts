@@ -1,21 +1,20 @@
 /**
- * Validates a CommerceML document against 1C's XSD with libxml2's xmllint, as PROTOCOL.md §9 prescribes: the
- * schemas have a target namespace and the service's output has none, so `xmlns="urn:1C.ru:commerceml_2"` is
- * injected on the root first. The raw bytes go to xmllint through a temporary file, so it reads the encoding the
- * declaration names (windows-1251 included) and a BOM exactly as 1C would get them.
+ * Validates a CommerceML document against 1C's XSD with libxml2, as PROTOCOL.md §9 prescribes, in-process: libxml2
+ * compiled to WebAssembly (`libxml2-wasm`), so the tests need nothing installed. The schemas have a target namespace
+ * and the service's output has none, so `xmlns="urn:1C.ru:commerceml_2"` is injected on the root first. libxml2
+ * reads the raw bytes, so it decodes the encoding the declaration names (windows-1251 included) and a BOM exactly as
+ * 1C would get them. Each schema is compiled once per process.
  */
-import { execFile } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import iconv from 'iconv-lite'
+import { type ErrorDetail, XmlDocument, XmlLibError, XsdValidator } from 'libxml2-wasm'
 
 export type CommerceMLVersion = '2.08' | '2.09' | '2.10'
 
 export interface ValidationResult {
   valid: boolean
-  /** xmllint's messages (file name replaced by `document`), empty when valid. */
+  /** libxml2's messages as `document:<line>: <message>`, empty when valid. */
   errors: string[]
 }
 
@@ -43,24 +42,45 @@ function injectNamespace(bytes: Buffer): Buffer {
   return Buffer.concat([bytes.subarray(0, end), Buffer.from(NAMESPACE, 'ascii'), bytes.subarray(end)])
 }
 
+/**
+ * The compiled schemas, one per version, kept for the life of the process (the schema document stays alive with
+ * its validator: libxml2's compiled schema points into it).
+ */
+const validators = new Map<CommerceMLVersion, { schema: XmlDocument; validator: XsdValidator }>()
+
+function validatorFor(version: CommerceMLVersion): XsdValidator {
+  let compiled = validators.get(version)
+  if (compiled === undefined) {
+    const schema = XmlDocument.fromBuffer(readFileSync(schemaPath(version)), { url: schemaPath(version) })
+    compiled = { schema, validator: XsdValidator.fromDoc(schema) }
+    validators.set(version, compiled)
+  }
+  return compiled.validator
+}
+
+function describe(details: readonly ErrorDetail[], fallback: string): string[] {
+  const lines = details.map((d) => `document:${d.line}: ${d.message.trim()}`)
+  return lines.length > 0 ? lines : [fallback]
+}
+
+// Async: every caller awaits it, and a validation off the main thread would keep that signature.
 export async function validateCommerceML(xml: Buffer | string, version: CommerceMLVersion = '2.08'): Promise<ValidationResult> {
   const bytes = typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml
-  const dir = await mkdtemp(join(tmpdir(), 'cml-validate-'))
-  const file = join(dir, 'document.xml')
+  const validator = validatorFor(version)
+  let document: XmlDocument
   try {
-    await writeFile(file, injectNamespace(bytes))
-    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve, reject) => {
-      execFile('xmllint', ['--noout', '--schema', schemaPath(version), file], { encoding: 'utf8' }, (error, _stdout, stderr) => {
-        if (error && typeof error.code !== 'number') reject(error)
-        else resolve({ code: error ? Number(error.code) : 0, stderr })
-      })
-    })
-    const errors = stderr
-      .split('\n')
-      .filter((line) => line.trim() !== '' && !line.endsWith(' validates'))
-      .map((line) => line.replaceAll(file, 'document'))
-    return { valid: code === 0 && errors.length === 0, errors }
+    document = XmlDocument.fromBuffer(injectNamespace(bytes), { url: 'document' })
+  } catch (error) {
+    if (error instanceof XmlLibError) return { valid: false, errors: describe(error.details, error.message) }
+    throw error
+  }
+  try {
+    validator.validate(document)
+    return { valid: true, errors: [] }
+  } catch (error) {
+    if (error instanceof XmlLibError) return { valid: false, errors: describe(error.details, error.message) }
+    throw error
   } finally {
-    await rm(dir, { recursive: true, force: true })
+    document.dispose()
   }
 }

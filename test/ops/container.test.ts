@@ -8,7 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { parse } from 'yaml'
-import { type Instruction, parseDockerfile, runtimeEnv } from '../../scripts/dockerfile.js'
+import { type Instruction, parseDockerfile, runtimeEnv, runtimeNodeVersion } from '../../scripts/dockerfile.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8')
@@ -53,8 +53,25 @@ t.test('the build stage installs with npm ci and builds with tsc', async (t) => 
   t.ok(runs.some((r) => /\btsc\b/.test(r) || (/\bnpm run build\b/.test(r) && /\btsc\b/.test(buildScript))), 'tsc, directly or through npm run build')
 })
 
-t.test('the runtime stage is Node 20 slim with production dependencies only', async (t) => {
-  t.match(froms[runtimeStage]!.args, /^node:20[-\w.]*slim\b/)
+/** `node:24.22.3-bookworm-slim[@sha256:…] AS x` → the image reference without the stage name. */
+const baseImage = (from: Instruction) => from.args.replace(/\s+AS\s+\S+$/i, '')
+
+t.test('every stage builds on one exact Node.js 24 LTS slim release (no floating tag)', async (t) => {
+  const images = [...new Set(froms.map(baseImage))]
+  t.equal(images.length, 1, `one base image: ${images.join(', ')}`)
+  t.match(images[0], /^node:24\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/)
+})
+
+t.test('package.json supports the Node.js the image ships, and types the same major', async (t) => {
+  const pkg = JSON.parse(read('package.json')) as { engines: { node: string }; devDependencies: Record<string, string> }
+  const release = runtimeNodeVersion(dockerfile)
+  t.match(release, /^\d+\.\d+\.\d+$/, `the image runs Node.js ${release} (what .ci/run and .ci/check-dist read)`)
+  const shipped = Number(release?.split('.')[0])
+  t.equal(pkg.engines.node, `>=${shipped}`, 'engines: the shipped major is the oldest supported')
+  t.equal(Number(/^\D*(\d+)\./.exec(pkg.devDependencies['@types/node'] ?? '')?.[1]), shipped, '@types/node')
+})
+
+t.test('the runtime stage has production dependencies only', async (t) => {
   const runs = inStage(runtimeStage, 'RUN').map((i) => i.args)
   t.ok(runs.some((r) => /\bnpm ci\b.*--omit=dev/.test(r)), 'npm ci --omit=dev')
   t.notOk(runs.some((r) => /\bnpm (ci|install)\b/.test(r) && !/--omit=dev/.test(r)), 'no install with dev dependencies')
@@ -68,6 +85,18 @@ t.test('the runtime runs as a non-root user', async (t) => {
   const users = inStage(runtimeStage, 'USER')
   t.ok(users.length > 0, 'a USER instruction')
   t.notMatch(users.at(-1)?.args ?? 'root', /^(root|0)(:|$)/)
+})
+
+t.test('the embedded database directory is a volume owned by that user, prepared before it is declared', async (t) => {
+  const dataDir = '/app/data' // DATA_DIR's default, ./data, in the WORKDIR
+  const runtime = dockerfile.filter((i) => i.stage === runtimeStage)
+  const volume = runtime.findIndex((i) => i.keyword === 'VOLUME' && (execForm(i.args) ?? i.args.split(/\s+/)).includes(dataDir))
+  t.ok(volume >= 0, `VOLUME ${dataDir}`)
+  const user = inStage(runtimeStage, 'USER').at(-1)?.args ?? ''
+  // Changes to a path after VOLUME declares it are discarded, so the chown must come first.
+  const chown = runtime.findIndex((i) => i.keyword === 'RUN' && new RegExp(`chown\\s+${user}(:${user})?\\s+${dataDir}\\b`).test(i.args))
+  t.ok(chown >= 0 && chown < volume, `chown ${user} ${dataDir} before the VOLUME`)
+  t.equal(inStage(runtimeStage, 'WORKDIR').at(-1)?.args, '/app')
 })
 
 t.test('the image listens on 0.0.0.0, exposes its port and checks its health on /ready', async (t) => {
@@ -128,14 +157,20 @@ interface ComposeService {
   command?: string[] | string
   environment?: Record<string, string> | string[]
   depends_on?: Record<string, { condition: string }> | string[]
-  healthcheck?: { test: string[] | string }
+  healthcheck?: { test?: string[] | string; disable?: boolean }
   volumes?: string[]
   profiles?: string[]
   restart?: string
   ports?: string[]
+  read_only?: boolean
+  tmpfs?: string[] | string
+  cap_drop?: string[]
+  security_opt?: string[]
+  stop_grace_period?: string
 }
 
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> }
+// `merge`: the file shares settings between services with YAML merge keys (`<<: *hardened`), as Compose reads them.
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> }
 const services = compose.services
 const envOf = (s: ComposeService | undefined): Record<string, string> =>
   Array.isArray(s?.environment)
@@ -150,6 +185,17 @@ const dbName = Object.keys(services).find((name) => /^postgres:/.test(services[n
 const db = dbName ? services[dbName] : undefined
 const migrateName = Object.keys(services).find((name) => commandOf(services[name]).join(' ') === 'node dist/db/migrate.js')
 const demoName = Object.keys(services).find((name) => services[name]?.profiles?.includes('demo'))
+/** The services that run this repository's image: the one that builds it and those naming the image it builds. */
+const ownNames = Object.keys(services).filter((name) => services[name]?.build !== undefined || (app?.image !== undefined && services[name]?.image === app.image))
+const oneShotNames = ownNames.filter((name) => services[name]?.restart === 'no')
+
+/** Compose durations: `1m30s`, `20s`, `500ms`. */
+function seconds(duration: string | undefined): number {
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 1e-6 }
+  const parts = [...(duration ?? '').matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us)/g)]
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== duration) return Number.NaN
+  return parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]!]!, 0)
+}
 
 t.test('compose runs PostgreSQL with a healthcheck and a named volume for its data', async (t) => {
   t.ok(db, 'a postgres service')
@@ -161,10 +207,46 @@ t.test('compose runs PostgreSQL with a healthcheck and a named volume for its da
   t.ok(compose.volumes && volumeName in compose.volumes, `${volumeName} is a named volume`)
 })
 
+t.test('compose pins PostgreSQL to a minor release', async (t) => {
+  t.match(db?.image, /^postgres:\d+\.\d+(-[a-z0-9]+)?(@sha256:[0-9a-f]{64})?$/)
+})
+
+t.test('one image is built once, by the exchange service, and every service of this repository runs it', async (t) => {
+  const builders = Object.keys(services).filter((name) => services[name]?.build !== undefined)
+  t.same(builders, [appName], 'one build:, on the exchange service')
+  t.match(app?.image, /^[a-z0-9][\w./-]*:[\w.-]+$/, 'which names the image it builds')
+  t.same([...ownNames].sort(), [appName, migrateName, demoName].sort(), 'migrate and the demo run that image')
+  for (const name of ownNames) t.equal(services[name]?.image, app?.image, `${name}: ${services[name]?.image}`)
+})
+
+t.test('every container of this repository runs read-only, without capabilities, unable to gain privileges', async (t) => {
+  t.ok(ownNames.length >= 3)
+  for (const name of ownNames) {
+    const service = services[name]
+    t.equal(service?.read_only, true, `${name}: read_only`)
+    t.ok([service?.tmpfs ?? []].flat().some((mount) => mount.split(':')[0] === '/tmp'), `${name}: a tmpfs for /tmp`)
+    t.same(service?.cap_drop, ['ALL'], `${name}: cap_drop ALL`)
+    t.ok(service?.security_opt?.includes('no-new-privileges:true'), `${name}: no-new-privileges`)
+  }
+})
+
+t.test('the one-shot services are not health-checked; the exchange keeps the image HEALTHCHECK', async (t) => {
+  t.same([...oneShotNames].sort(), [migrateName, demoName].sort(), 'migrate and the demo are the one-shot services')
+  for (const name of oneShotNames) t.same(services[name]?.healthcheck, { disable: true }, `${name}: healthcheck disabled`)
+  t.equal(app?.healthcheck, undefined, 'the exchange service does not override it')
+})
+
+t.test("Docker waits longer than the service's own shutdown grace before it kills the exchange", async (t) => {
+  const grace = /closeWithGrace\(\s*\{\s*delay:\s*([\d_]+)/.exec(read('src/server.ts'))?.[1]
+  t.ok(grace, 'the shutdown grace of src/server.ts')
+  const graceSeconds = Number(grace?.replaceAll('_', '')) / 1000
+  const stop = seconds(app?.stop_grace_period)
+  t.ok(stop > graceSeconds, `stop_grace_period ${app?.stop_grace_period} > ${graceSeconds} s`)
+})
+
 t.test('a one-shot migrate service runs node dist/db/migrate.js once the database is healthy', async (t) => {
   t.ok(migrateName, 'a service with command node dist/db/migrate.js')
   const migrate = services[migrateName ?? '']
-  t.ok(migrate?.build !== undefined, 'built from this repository (the same image)')
   t.equal(migrate?.restart ?? 'no', 'no', 'not restarted: it runs once')
   t.same((migrate?.depends_on as Record<string, { condition: string }>)?.[dbName ?? ''], { condition: 'service_healthy' })
   t.ok(envOf(migrate)['DATABASE_URL'], 'DATABASE_URL')
@@ -176,7 +258,8 @@ t.test('the service waits for a healthy database and a successful migration, and
   t.same(dependsOn?.[dbName ?? ''], { condition: 'service_healthy' })
   t.same(dependsOn?.[migrateName ?? ''], { condition: 'service_completed_successfully' })
   t.equal(envOf(app)['MIGRATE_ON_START'], 'false')
-  t.ok(app?.ports?.some((p) => /:8080$/.test(String(p))), 'port 8080 published')
+  t.ok(app?.ports?.length, 'a port published')
+  for (const port of app?.ports ?? []) t.match(String(port), /^127\.0\.0\.1:\d+:8080$/, `${port}: port 8080, on this machine only`)
 })
 
 t.test('the stack is configured through environment variables the service knows', async (t) => {
