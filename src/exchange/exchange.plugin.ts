@@ -15,6 +15,7 @@ import type { Config } from '../config.js'
 import type { Databases } from '../olvery/databases.js'
 import { isDatabaseUnavailable } from '../unavailable.js'
 import { UploadImporter } from '../import/upload-importer.js'
+import { basicRefusal, registerBasicAuth } from './basic-auth.js'
 import { handleCheckauth } from './checkauth.js'
 import type { ExchangeContext, ExchangeParams, SessionContext } from './context.js'
 import { handleFile } from './file.js'
@@ -126,6 +127,10 @@ export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (
       delete request.raw.headers['content-type']
     }
   })
+  // Basic credentials, read by @fastify/basic-auth (basic-auth.ts): checked at once for checkauth, kept for the session
+  // check of the other modes.
+  await registerBasicAuth(app, { databases, modeOf: (request) => parseQueryString(request.url)?.get('mode') })
+
   app.removeAllContentTypeParsers() // no JSON or text parsing inside the exchange
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.fileLimitBytes }, (_request, body, done) => {
     done(null, body)
@@ -137,14 +142,17 @@ export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (
     if (params) logRequestParams(request, params)
     const { code, statusCode } = error as { code?: string; statusCode?: number }
     let answer: ExchangeAnswer
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const refusal = basicRefusal(error)
+    if (refusal) {
+      answer = refusal
+    } else if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       answer = failure(messages.fileTooLarge(config.fileLimitBytes))
     } else if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
       answer = failure(messages.badRequest)
       answer.reason = `${code ?? 'bad request'}: ${plainLine(String((error as Error).message), 120)}`
     } else {
       request.log.error({ err: error }, 'exchange request failed')
-      answer = failure(messages.internal)
+      answer = failure(isDatabaseUnavailable(error) ? messages.databaseUnavailable : messages.internal)
     }
     return send(request, reply, answer)
   })

@@ -11,7 +11,6 @@ import { timingSafeEqual } from 'node:crypto'
 import { checkLoginAllowed, recordLoginFailure } from '../auth/login-throttle.js'
 import { isRecentlyVerified, verifyPassword } from '../auth/onec-credentials.js'
 import { isActive } from '../integration/integration.js'
-import { parseBasicAuthorization } from './checkauth.js'
 import type { ExchangeContext } from './context.js'
 import { failure, messages, SESSION_COOKIE_NAME, type ExchangeAnswer } from './replies.js'
 import {
@@ -91,10 +90,10 @@ export async function checkSession(ctx: ExchangeContext): Promise<SessionCheck> 
   // Checked against the session's own integration, whose login and hash came with the session. A password not
   // verified recently costs a scrypt and is a guess like any at checkauth: the same throttle counts and limits it, so
   // a stolen cookie is no faster way to try passwords.
-  const credentials = parseBasicAuthorization(request.headers.authorization)
-  if (credentials !== null) {
+  const credentials = request.basicAuthorization
+  if (credentials.kind !== 'none') {
     const wrong = () => refuse('Basic credentials wrong or of another integration', 'the login and password do not match the session')
-    if (credentials === 'malformed' || credentials.login !== session.login) return wrong()
+    if (credentials.kind !== 'credentials' || credentials.login !== session.login) return wrong()
     if (!isRecentlyVerified(credentials.password, session.passwordHash)) {
       const throttleKeys = { login: credentials.login, address: request.ip }
       const { refusal } = await checkLoginAllowed(databases.db, throttleKeys)

@@ -16,11 +16,6 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
   devDependencies: Record<string, string>
 }
 
-/** In `dependencies` without an import in src/ yet, each with the reason. */
-const NOT_IMPORTED_YET: Record<string, string> = {
-  '@fastify/basic-auth': 'of the fixed stack; the exchange still parses Basic credentials itself (README "Stack decisions")',
-}
-
 /**
  * The packages a file loads at run time (imports, re-exports and `import()`), read by TypeScript's own parser. A
  * type-only import or export is erased by the compiler and loads nothing.
@@ -63,11 +58,7 @@ t.test('every package src/ imports is a production dependency', async (t) => {
 })
 
 t.test('every production dependency is imported by src/', async (t) => {
-  for (const name of Object.keys(pkg.dependencies)) {
-    if (name in NOT_IMPORTED_YET) continue
-    t.ok(importers.has(name), `${name} is imported by src/`)
-  }
-  for (const name of Object.keys(NOT_IMPORTED_YET)) t.ok(name in pkg.dependencies, `${name}, listed as not imported yet, is a dependency`)
+  for (const name of Object.keys(pkg.dependencies)) t.ok(importers.has(name), `${name} is imported by src/`)
 })
 
 t.test('a package is either a production or a development dependency, never both', async (t) => {

@@ -6,7 +6,6 @@ import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { redactUrl } from '../../src/app.js'
-import { parseBasicAuthorization } from '../../src/exchange/checkauth.js'
 import { createIntegration } from '../helpers/integrations.js'
 import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
 import { buildTestApp, capturingLogger } from '../helpers/build-app.js'
@@ -23,14 +22,36 @@ const errorLines = () => logLines.filter((line) => JSON.parse(line).level >= 50)
 
 t.test('Basic credentials with a control character are malformed (RFC 7617 §2), not a database error', async (t) => {
   const basic = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`
-  t.equal(parseBasicAuthorization(basic('lo\u0000gin:password')), 'malformed')
-  t.equal(parseBasicAuthorization(basic('login:pass\u0000word')), 'malformed')
-  t.equal(parseBasicAuthorization(basic('login:pass\nword')), 'malformed')
-  t.same(parseBasicAuthorization(basic('логин:пароль')), { login: 'логин', password: 'пароль' })
+  const failures = async () => Number((await databases.db.selectFrom('login_failures').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+  const before = await failures()
+  for (const [text, address] of [
+    ['lo\u0000gin:password', '10.9.9.2'],
+    ['login:pass\u0000word', '10.9.9.3'],
+    ['login:pass\nword', '10.9.9.4'],
+  ] as const) {
+    const res = await app.inject({ method: 'GET', url: '/1c_exchange?type=sale&mode=checkauth', headers: { authorization: basic(text) }, remoteAddress: address })
+    t.equal(res.statusCode, 401, JSON.stringify(text))
+    t.match(res.body, /^failure\nWrong login or password/)
+  }
+  t.equal(await failures(), before, 'unreadable credentials are no guess: nothing is counted against a login or an address')
   const res = await app.inject({ method: 'GET', url: '/1c_exchange?type=sale&mode=checkauth', headers: { authorization: basic(`${created.login}\u0000:x`) }, remoteAddress: '10.9.9.1' })
   t.equal(res.statusCode, 401)
   t.match(res.body, /^failure\nWrong login or password/)
   t.same(errorLines(), [])
+})
+
+t.test('Basic credentials are read as UTF-8: a Cyrillic password logs in', async (t) => {
+  const cyrillic = await createIntegration(databases.db, {
+    name: 'Кириллица',
+    companyId: supplier.companyId,
+    locationId: supplier.locationId,
+    settings: SEED_SETTINGS,
+    password: 'пароль-из-кириллицы',
+  })
+  const authorization = `Basic ${Buffer.from(`${cyrillic.login}:пароль-из-кириллицы`, 'utf8').toString('base64')}`
+  const res = await app.inject({ method: 'GET', url: '/1c_exchange?type=sale&mode=checkauth', headers: { authorization }, remoteAddress: '10.9.9.5' })
+  t.equal(res.statusCode, 200)
+  t.match(res.body, /^success\n/)
 })
 
 t.test('a NUL anywhere in an admin request is a 400 naming where, not a 500 from PostgreSQL', async (t) => {
