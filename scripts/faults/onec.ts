@@ -142,7 +142,7 @@ export class OneCFleet {
     const clean = options.clean ?? false
     const behaviour: Behaviour = clean
       ? 'normal'
-      : random.weighted({
+      : random.weightedKey({
           normal: 50,
           'skip success': 12,
           'repeat success': 12,

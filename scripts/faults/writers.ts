@@ -158,7 +158,7 @@ export class Writers {
   /** The next change: a new order, or a change to an order no open transaction holds. */
   private plan(random: Random): Step | null {
     const canCreate = this.stats.ordersCreated + this.pendingCreates < this.params.maxOrders
-    const kind = random.weighted({
+    const kind = random.weightedKey({
       create: canCreate ? 30 : 0,
       addPayment: 10,
       settle: 22,
@@ -239,7 +239,7 @@ export class Writers {
         this.lineValues(id, line),
       ]),
     ]
-    const first = random.weighted({ none: 2, pending: 4, purchased: 4 })
+    const first = random.weightedKey({ none: 2, pending: 4, purchased: 4 })
     let payment: PaymentModel | null = null
     if (first !== 'none') {
       payment = { id: randomUUID(), gateway: random.pick(GATEWAYS), status: first }

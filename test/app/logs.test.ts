@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { createIntegration } from '../helpers/integrations.js'
+import { supplierIntegration } from '../helpers/integrations.js'
 import { buildTestApp, capturingLogger } from '../helpers/build-app.js'
-import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
+import { createOrder, createSupplier } from '../helpers/factories.js'
 import { OneCClient, type OneCStep } from '../helpers/onec-client.js'
 import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
 
@@ -18,12 +18,7 @@ const { app, databases } = await buildTestApp(t, { env: { ...HS256_ENV, LOG_LEVE
 const supplier = await createSupplier(databases.olvery)
 await createOrder(databases.olvery, supplier)
 await createOrder(databases.olvery, supplier)
-const created = await createIntegration(databases.db, {
-  name: `Журнал ${randomUUID().slice(0, 8)}`,
-  companyId: supplier.companyId,
-  locationId: supplier.locationId,
-  settings: SEED_SETTINGS,
-})
+const created = await supplierIntegration(databases.db, supplier, { name: `Журнал ${randomUUID().slice(0, 8)}` })
 const integrationId = created.integration.id
 
 /** УНФ, so every request carries `&sessid=` in its URL as well as the cookie. */

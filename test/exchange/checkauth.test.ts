@@ -2,24 +2,19 @@
  * mode=checkauth (PROTOCOL.md §2, §3.1): Basic credentials open a new exchange session; the answer is exactly four
  * LF-terminated lines; missing or wrong credentials get the 401 challenge with a failure body.
  */
-import { createHash, randomUUID } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import t from 'tap'
-import { createIntegration } from '../helpers/integrations.js'
+import { basicAuthorization as basic, standaloneIntegration } from '../helpers/integrations.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { OneCClient } from '../helpers/onec-client.js'
 
-const SETTINGS = { paymentrules: [{ status: 'purchased' }], paymentmethod_name: 'Оплата картой' }
 const CHECKAUTH_ANSWER = /^success\nOLVERY1C\n([A-Za-z0-9]{22,})\nsessid=([A-Za-z0-9]{16,})\n$/
 
 const { app, databases, config } = await buildTestApp(t)
-const created = await createIntegration(databases.db, {
-  name: 'Бухгалтерия',
-  companyId: randomUUID(),
-  locationId: randomUUID(),
-  settings: SETTINGS,
-})
-const basic = (login: string, password: string) => `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`
+const created = await standaloneIntegration(databases.db, { name: 'Бухгалтерия' })
 const goodAuth = basic(created.login, created.password)
+const checkauth = (authorization: string) =>
+  app.inject({ method: 'GET', url: '/1c_exchange?type=sale&mode=checkauth', headers: { authorization } })
 
 t.test('checkauth answers exactly four LF-terminated lines: success, cookie name, cookie value, sessid=<token>', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/1c_exchange?type=sale&mode=checkauth', headers: { authorization: goodAuth } })
@@ -82,16 +77,8 @@ t.test('checkauth without credentials gets 401, the Basic challenge and a failur
 })
 
 t.test('a wrong password and an unknown login get the same 401 answer', async (t) => {
-  const wrong = await app.inject({
-    method: 'GET',
-    url: '/1c_exchange?type=sale&mode=checkauth',
-    headers: { authorization: basic(created.login, 'not-the-password') },
-  })
-  const unknown = await app.inject({
-    method: 'GET',
-    url: '/1c_exchange?type=sale&mode=checkauth',
-    headers: { authorization: basic('1c-nobody', created.password) },
-  })
+  const wrong = await checkauth(basic(created.login, 'not-the-password'))
+  const unknown = await checkauth(basic('1c-nobody', created.password))
   for (const res of [wrong, unknown]) {
     t.equal(res.statusCode, 401)
     t.equal(res.headers['www-authenticate'], 'Basic realm="1c-exchange"')
@@ -109,27 +96,13 @@ t.test('malformed Basic credentials get 401', async (t) => {
 })
 
 t.test('the Basic scheme name is case-insensitive', async (t) => {
-  const res = await app.inject({
-    method: 'GET',
-    url: '/1c_exchange?type=sale&mode=checkauth',
-    headers: { authorization: goodAuth.replace('Basic', 'basic') },
-  })
+  const res = await checkauth(goodAuth.replace('Basic', 'basic'))
   t.match(res.body, CHECKAUTH_ANSWER)
 })
 
 t.test('a disabled integration gets a failure telling the administrator it is switched off, and no session', async (t) => {
-  const off = await createIntegration(databases.db, {
-    name: 'Выключенная',
-    companyId: randomUUID(),
-    locationId: randomUUID(),
-    settings: SETTINGS,
-    enabled: false,
-  })
-  const res = await app.inject({
-    method: 'GET',
-    url: '/1c_exchange?type=sale&mode=checkauth',
-    headers: { authorization: basic(off.login, off.password) },
-  })
+  const off = await standaloneIntegration(databases.db, { name: 'Выключенная', enabled: false })
+  const res = await checkauth(basic(off.login, off.password))
   t.equal(res.statusCode, 200)
   t.match(res.body, /^failure\n.*switched off/)
   const sessions = await databases.db.selectFrom('sessions').select('id').where('integration_id', '=', off.integration.id).execute()
@@ -137,39 +110,20 @@ t.test('a disabled integration gets a failure telling the administrator it is sw
 })
 
 t.test('an archived integration gets the same failure', async (t) => {
-  const archived = await createIntegration(databases.db, {
-    name: 'Архивная',
-    companyId: randomUUID(),
-    locationId: randomUUID(),
-    settings: SETTINGS,
-  })
+  const archived = await standaloneIntegration(databases.db, { name: 'Архивная' })
   await databases.db
     .updateTable('integrations')
     .set({ archived_at: new Date() })
     .where('id', '=', archived.integration.id)
     .execute()
-  const res = await app.inject({
-    method: 'GET',
-    url: '/1c_exchange?type=sale&mode=checkauth',
-    headers: { authorization: basic(archived.login, archived.password) },
-  })
+  const res = await checkauth(basic(archived.login, archived.password))
   t.equal(res.statusCode, 200)
   t.match(res.body, /^failure\n.*switched off/)
 })
 
 t.test('a disabled integration with a wrong password still gets 401: its state is not revealed', async (t) => {
-  const off = await createIntegration(databases.db, {
-    name: 'Выключенная 2',
-    companyId: randomUUID(),
-    locationId: randomUUID(),
-    settings: SETTINGS,
-    enabled: false,
-  })
-  const res = await app.inject({
-    method: 'GET',
-    url: '/1c_exchange?type=sale&mode=checkauth',
-    headers: { authorization: basic(off.login, 'wrong') },
-  })
+  const off = await standaloneIntegration(databases.db, { name: 'Выключенная 2', enabled: false })
+  const res = await checkauth(basic(off.login, 'wrong'))
   t.equal(res.statusCode, 401, 'the state of an integration is not revealed without its password')
 })
 

@@ -5,25 +5,19 @@
 import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
 import { THROTTLE } from '../../src/auth/login-throttle.js'
-import { createIntegration } from '../helpers/integrations.js'
+import { basicAuthorization, standaloneIntegration } from '../helpers/integrations.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { SEED_SETTINGS } from '../helpers/factories.js'
 
 async function setup(t: Test) {
   const { app, databases } = await buildTestApp(t)
-  const integration = async () =>
-    createIntegration(databases.db, {
-      name: `Бухгалтерия ${randomUUID().slice(0, 8)}`,
-      companyId: randomUUID(),
-      locationId: randomUUID(),
-      settings: SEED_SETTINGS,
-    })
+  const integration = async () => standaloneIntegration(databases.db, { name: `Бухгалтерия ${randomUUID().slice(0, 8)}`, settings: SEED_SETTINGS })
   const checkauth = (login: string, password: string, address: string) =>
     app.inject({
       method: 'GET',
       url: '/1c_exchange?type=sale&mode=checkauth',
       remoteAddress: address,
-      headers: { authorization: `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}` },
+      headers: { authorization: basicAuthorization(login, password) },
     })
   return { app, databases, integration, checkauth }
 }

@@ -3,27 +3,19 @@
  * failure texts for unknown modes and types, malformed query strings, every answer HTTP 200 plain text without BOM,
  * errors of the database, and the one log line per request without secrets.
  */
-import { randomUUID } from 'node:crypto'
 import { Writable } from 'node:stream'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
-import { createIntegration } from '../helpers/integrations.js'
+import { basicAuthorization as basic, standaloneIntegration } from '../helpers/integrations.js'
 import { createLogger } from '../../src/logger.js'
 import { buildTestApp, testConfig } from '../helpers/build-app.js'
 import { OneCClient } from '../helpers/onec-client.js'
 import { createTestDatabases } from '../helpers/test-database.js'
 
-const SETTINGS = { paymentrules: [{ status: 'purchased' }], paymentmethod_name: 'Оплата картой' }
 const TEXT = 'text/plain; charset=UTF-8'
 
 const { app, databases, config } = await buildTestApp(t)
-const created = await createIntegration(databases.db, {
-  name: 'Бухгалтерия',
-  companyId: randomUUID(),
-  locationId: randomUUID(),
-  settings: SETTINGS,
-})
-const basic = (login: string, password: string) => `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`
+const created = await standaloneIntegration(databases.db, { name: 'Бухгалтерия' })
 
 async function openSession(): Promise<{ cookie: string; sessid: string }> {
   const client = new OneCClient({ inject: app, login: created.login, password: created.password })
@@ -139,12 +131,7 @@ t.test('text answers are UTF-8 plain text without BOM, LF only, failures shorter
 
 t.test('a configured EXCHANGE_PATH is served beside /bitrix/admin/1c_exchange.php', async (t) => {
   const other = await buildTestApp(t, { env: { EXCHANGE_PATH: '/exchange/1c' } })
-  const integration = await createIntegration(other.databases.db, {
-    name: 'Путь',
-    companyId: randomUUID(),
-    locationId: randomUUID(),
-    settings: SETTINGS,
-  })
+  const integration = await standaloneIntegration(other.databases.db, { name: 'Путь' })
   const auth = { authorization: basic(integration.login, integration.password) }
   for (const path of ['/exchange/1c', '/bitrix/admin/1c_exchange.php']) {
     const res = await other.app.inject({ method: 'GET', url: `${path}?type=sale&mode=checkauth`, headers: auth })
@@ -156,12 +143,7 @@ t.test('a configured EXCHANGE_PATH is served beside /bitrix/admin/1c_exchange.ph
 
 t.test('with the database down, every mode answers 200 with a failure text (never a 500 or a JSON error)', async (t) => {
   const down = await buildTestApp(t)
-  const integration = await createIntegration(down.databases.db, {
-    name: 'Упала база',
-    companyId: randomUUID(),
-    locationId: randomUUID(),
-    settings: SETTINGS,
-  })
+  const integration = await standaloneIntegration(down.databases.db, { name: 'Упала база' })
   const client = new OneCClient({ inject: down.app, login: integration.login, password: integration.password })
   t.ok((await client.checkauth()).ok)
   const cookie = `${client.session!.cookieName}=${client.session!.cookieValue}`
@@ -190,12 +172,7 @@ t.test('one log line per request carries mode, type, integration, session and ou
   const logDatabases = await createTestDatabases(t)
   const logged = await buildApp({ config: testConfig(), databases: logDatabases, logger: createLogger({ logLevel: 'info' }, destination) })
   t.teardown(() => logged.close())
-  const integration = await createIntegration(logDatabases.db, {
-    name: 'Журнал',
-    companyId: randomUUID(),
-    locationId: randomUUID(),
-    settings: SETTINGS,
-  })
+  const integration = await standaloneIntegration(logDatabases.db, { name: 'Журнал' })
   const client = new OneCClient({ inject: logged, login: integration.login, password: integration.password, profile: 'unf' })
   const auth = await client.checkauth()
   await client.init('upload')

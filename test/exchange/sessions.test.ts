@@ -3,23 +3,20 @@
  * session named by the cookie of the checkauth answer, or by its sessid. Basic credentials on those modes are
  * checked too, but never stand in for the session.
  */
-import { createHash, randomUUID } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import t from 'tap'
-import { createIntegration } from '../helpers/integrations.js'
+import { basicAuthorization as basic, standaloneIntegration } from '../helpers/integrations.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { OneCClient } from '../helpers/onec-client.js'
 
-const SETTINGS = { paymentrules: [{ status: 'purchased' }], paymentmethod_name: 'Оплата картой' }
 const INIT = /^zip=no\nfile_limit=\d+$/
 const SESSION_FAILURE = /^failure\nexchange session unknown or expired; run checkauth again/
 
 const { app, databases } = await buildTestApp(t)
-const newIntegration = (name: string) =>
-  createIntegration(databases.db, { name, companyId: randomUUID(), locationId: randomUUID(), settings: SETTINGS })
+const newIntegration = (name: string) => standaloneIntegration(databases.db, { name })
 const a = await newIntegration('Интеграция A')
 const b = await newIntegration('Интеграция B')
-const basic = (login: string, password: string) => `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`
 
 /** A checkauth of integration A; returns what 1C keeps from the answer. */
 async function openSession(who = a): Promise<{ cookie: string; cookieValue: string; sessid: string }> {

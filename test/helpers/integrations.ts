@@ -2,11 +2,13 @@
  * An integration with fresh 1C credentials, as the admin API creates one: the shape most tests arrange before they
  * speak to the exchange (its login and the password shown once).
  */
+import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { issueCredentials } from '../../src/auth/onec-credentials.js'
 import type { ServiceDatabase } from '../../src/db/database.js'
 import type { Integration } from '../../src/integration/integration.js'
 import { createIntegration as insertIntegration, type NewIntegration } from '../../src/integration/integrations.repository.js'
+import { SEED_SETTINGS, type Supplier } from './factories.js'
 
 export interface CreatedIntegration {
   integration: Integration
@@ -25,4 +27,32 @@ export async function createIntegration(
     login: credentials.login,
     password: credentials.password,
   }
+}
+
+/** Settings enough for an exchange: one payment rule and the payment method name. */
+const EXCHANGE_SETTINGS = { paymentrules: [{ status: 'purchased' }], paymentmethod_name: 'Оплата картой' }
+
+/**
+ * An integration of a company and location of its own, with no platform data behind it: what the tests of the
+ * protocol itself (sessions, checkauth, answers) need, where no order is ever exported.
+ */
+export function standaloneIntegration(
+  db: Kysely<ServiceDatabase>,
+  input: { name: string } & Partial<Omit<NewIntegration, 'credentials'>> & { login?: string; password?: string },
+): Promise<CreatedIntegration> {
+  return createIntegration(db, { companyId: randomUUID(), locationId: randomUUID(), settings: EXCHANGE_SETTINGS, ...input })
+}
+
+/** `Authorization: Basic …` as 1C sends it (RFC 7617, UTF-8). */
+export function basicAuthorization(login: string, password: string): string {
+  return `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`
+}
+
+/** An integration of a supplier of the test platform (factories.ts) with the seed settings, named `name`. */
+export function supplierIntegration(
+  db: Kysely<ServiceDatabase>,
+  supplier: Supplier,
+  input: { name: string } & Partial<Omit<NewIntegration, 'credentials'>> & { login?: string; password?: string },
+): Promise<CreatedIntegration> {
+  return createIntegration(db, { companyId: supplier.companyId, locationId: supplier.locationId, settings: SEED_SETTINGS, ...input })
 }

@@ -7,11 +7,11 @@
 import fs from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
-import { createIntegration } from '../helpers/integrations.js'
+import { supplierIntegration } from '../helpers/integrations.js'
 import { AdminApi } from '../helpers/admin-api.js'
 import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
-import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
+import { createOrder, createSupplier } from '../helpers/factories.js'
 import { OneCClient } from '../helpers/onec-client.js'
 
 const FILE_LIMIT = 1024
@@ -25,12 +25,7 @@ const supplier = await createSupplier(databases.olvery)
 const orders = Object.fromEntries(
   await Promise.all(NUMBERS.map(async (number) => [number, await createOrder(databases.olvery, supplier, { number })] as const)),
 ) as Record<(typeof NUMBERS)[number], { id: string; number: string; paymentIds: string[] }>
-const created = await createIntegration(databases.db, {
-  name: 'Бухгалтерия',
-  companyId: supplier.companyId,
-  locationId: supplier.locationId,
-  settings: SEED_SETTINGS,
-})
+const created = await supplierIntegration(databases.db, supplier, { name: 'Бухгалтерия' })
 const integrationId = created.integration.id
 const client = () => new OneCClient({ inject: app, login: created.login, password: created.password, maxImportPolls: 1000 })
 

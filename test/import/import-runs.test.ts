@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { createIntegration } from '../helpers/integrations.js'
+import { supplierIntegration } from '../helpers/integrations.js'
 import { claimImport, finishImport, renewLease } from '../../src/import/import-runs.repository.js'
 import { storeUpload } from '../../src/exchange/uploads.repository.js'
 import { AdminApi } from '../helpers/admin-api.js'
 import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
-import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
+import { createOrder, createSupplier } from '../helpers/factories.js'
 import { OneCClient } from '../helpers/onec-client.js'
 
 const FILE_LIMIT = 16384
@@ -23,12 +23,7 @@ const api = new AdminApi(app, await systemOperatorToken())
 const supplier = await createSupplier(databases.olvery)
 const numbers: string[] = []
 for (let i = 0; i < 30; i++) numbers.push((await createOrder(databases.olvery, supplier)).number)
-const created = await createIntegration(databases.db, {
-  name: 'Бухгалтерия',
-  companyId: supplier.companyId,
-  locationId: supplier.locationId,
-  settings: SEED_SETTINGS,
-})
+const created = await supplierIntegration(databases.db, supplier, { name: 'Бухгалтерия' })
 
 /** A portion of `count` documents for our orders (cycling through them), as УТ 11 writes it. */
 function portion(count: number, tag = 'ТД00'): Buffer {
@@ -132,12 +127,7 @@ t.test('another process holding a live lease: progress and nothing imported; onc
 t.test('no echo: after an upload from 1C nothing is pending and no fingerprint changed', async (t) => {
   const echo = await createSupplier(databases.olvery, { name: 'ООО «Эхо»' })
   const order = await createOrder(databases.olvery, echo)
-  const integration = await createIntegration(databases.db, {
-    name: 'Эхо',
-    companyId: echo.companyId,
-    locationId: echo.locationId,
-    settings: SEED_SETTINGS,
-  })
+  const integration = await supplierIntegration(databases.db, echo, { name: 'Эхо' })
   const onec = new OneCClient({ inject: other, login: integration.login, password: integration.password, maxImportPolls: 10_000, importPollDelayMs: 5 })
   const first = await onec.exchange()
   t.same(first.problems, [])

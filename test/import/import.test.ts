@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import t from 'tap'
-import { createIntegration } from '../helpers/integrations.js'
+import { supplierIntegration } from '../helpers/integrations.js'
 import { AdminApi } from '../helpers/admin-api.js'
 import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
-import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
+import { createOrder, createSupplier } from '../helpers/factories.js'
 import { OneCClient } from '../helpers/onec-client.js'
 
 const FILE_LIMIT = 1024
@@ -42,12 +42,7 @@ const foreign = {
   'X-2001': await createOrder(databases.olvery, other, { id: IDS['X-2001'], number: 'X-2001' }),
   'U-1005': await createOrder(databases.olvery, other, { number: 'U-1005' }),
 }
-const created = await createIntegration(databases.db, {
-  name: 'Бухгалтерия',
-  companyId: own.companyId,
-  locationId: own.locationId,
-  settings: SEED_SETTINGS,
-})
+const created = await supplierIntegration(databases.db, own, { name: 'Бухгалтерия' })
 const integrationId = created.integration.id
 
 const client = (options: { inject?: typeof app } = {}) =>

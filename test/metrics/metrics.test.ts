@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { createIntegration } from '../helpers/integrations.js'
+import { createIntegration, supplierIntegration } from '../helpers/integrations.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
 import { OneCClient } from '../helpers/onec-client.js'
@@ -37,12 +37,7 @@ async function scrapeUntil(name: string, labels: Record<string, string>, expecte
 async function setup(orders: number) {
   const supplier = await createSupplier(databases.olvery)
   for (let i = 0; i < orders; i++) await createOrder(databases.olvery, supplier)
-  const created = await createIntegration(databases.db, {
-    name: `Метрики ${randomUUID().slice(0, 8)}`,
-    companyId: supplier.companyId,
-    locationId: supplier.locationId,
-    settings: SEED_SETTINGS,
-  })
+  const created = await supplierIntegration(databases.db, supplier, { name: `Метрики ${randomUUID().slice(0, 8)}` })
   const client = new OneCClient({ inject: app, login: created.login, password: created.password })
   return { id: created.integration.id, client, supplier }
 }

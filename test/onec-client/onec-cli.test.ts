@@ -14,11 +14,11 @@ import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { ensureDemoIntegration, DEMO_LOGIN, DEMO_PASSWORD } from '../../src/demo/demo-bootstrap.js'
 import { seedDemo } from '../../src/demo/insert.js'
-import { createIntegration } from '../helpers/integrations.js'
+import { supplierIntegration } from '../helpers/integrations.js'
 import { parseCliArgs, runCli } from '../../src/onec-client/onec.cli.js'
 import type { SmokeReport } from '../../src/onec-client/report.js'
 import { buildTestApp } from '../helpers/build-app.js'
-import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
+import { createOrder, createSupplier } from '../helpers/factories.js'
 
 const { app, databases } = await buildTestApp(t)
 const base = await listen(app)
@@ -52,12 +52,7 @@ async function setup(orders: number) {
   const supplier = await createSupplier(databases.olvery)
   const numbers: string[] = []
   for (let i = 0; i < orders; i++) numbers.push((await createOrder(databases.olvery, supplier)).number)
-  const created = await createIntegration(databases.db, {
-    name: `Смоук ${randomUUID().slice(0, 8)}`,
-    companyId: supplier.companyId,
-    locationId: supplier.locationId,
-    settings: SEED_SETTINGS,
-  })
+  const created = await supplierIntegration(databases.db, supplier, { name: `Смоук ${randomUUID().slice(0, 8)}` })
   const args = ['--url', `${base}/1c_exchange`, '--login', created.login, '--password', created.password]
   return { created, numbers, args }
 }

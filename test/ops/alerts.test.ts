@@ -7,9 +7,9 @@ import fs from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { parse } from 'yaml'
-import { createIntegration } from '../helpers/integrations.js'
+import { supplierIntegration } from '../helpers/integrations.js'
 import { buildTestApp } from '../helpers/build-app.js'
-import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
+import { createOrder, createSupplier } from '../helpers/factories.js'
 import { OneCClient } from '../helpers/onec-client.js'
 import { declaredNames } from '../helpers/prometheus-text.js'
 
@@ -48,12 +48,7 @@ async function exportedNames(t: { teardown(fn: () => unknown): void }): Promise<
   const { app, databases } = await buildTestApp(t)
   const supplier = await createSupplier(databases.olvery)
   await createOrder(databases.olvery, supplier)
-  const created = await createIntegration(databases.db, {
-    name: `Алерты ${randomUUID().slice(0, 8)}`,
-    companyId: supplier.companyId,
-    locationId: supplier.locationId,
-    settings: SEED_SETTINGS,
-  })
+  const created = await supplierIntegration(databases.db, supplier, { name: `Алерты ${randomUUID().slice(0, 8)}` })
   await new OneCClient({ inject: app, login: created.login, password: created.password }).exchange()
   const res = await app.inject({ method: 'GET', url: '/metrics' })
   return declaredNames(res.body)

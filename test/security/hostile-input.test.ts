@@ -6,7 +6,7 @@ import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { redactUrl } from '../../src/app.js'
-import { createIntegration } from '../helpers/integrations.js'
+import { createIntegration, supplierIntegration } from '../helpers/integrations.js'
 import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
 import { buildTestApp, capturingLogger } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
@@ -41,13 +41,7 @@ t.test('Basic credentials with a control character are malformed (RFC 7617 §2),
 })
 
 t.test('Basic credentials are read as UTF-8: a Cyrillic password logs in', async (t) => {
-  const cyrillic = await createIntegration(databases.db, {
-    name: 'Кириллица',
-    companyId: supplier.companyId,
-    locationId: supplier.locationId,
-    settings: SEED_SETTINGS,
-    password: 'пароль-из-кириллицы',
-  })
+  const cyrillic = await supplierIntegration(databases.db, supplier, { name: 'Кириллица', password: 'пароль-из-кириллицы' })
   const authorization = `Basic ${Buffer.from(`${cyrillic.login}:пароль-из-кириллицы`, 'utf8').toString('base64')}`
   const res = await app.inject({ method: 'GET', url: '/1c_exchange?type=sale&mode=checkauth', headers: { authorization }, remoteAddress: '10.9.9.5' })
   t.equal(res.statusCode, 200)
