@@ -4,6 +4,8 @@
  * byte for byte, and switching an integration between the versions through the admin API.
  */
 import t, { type Test } from 'tap'
+import { runCli } from '../../src/onec-client/onec.cli.js'
+import type { SmokeReport } from '../../src/onec-client/report.js'
 import type { SchemaVersion } from '../../src/integration/settings.schema.js'
 import { AdminApi, createIntegrationViaApi, type Checker } from '../helpers/admin-api.js'
 import { HS256_ENV, locationAdminToken } from '../helpers/admin-token.js'
@@ -29,7 +31,7 @@ async function setup(t: T, schemaVersion: SchemaVersion) {
   api.token = await locationAdminToken(supplier.locationId)
   const created = await createIntegrationViaApi(t, api, { companyId: supplier.companyId, settings: { ...SEED_SETTINGS, schema_version: schemaVersion } })
   const client = (profile: OneCProfile) => new OneCClient({ inject: app, login: created.login, password: created.password, profile })
-  return { supplier, id: created.id, client }
+  return { supplier, id: created.id, client, login: created.login, password: created.password }
 }
 
 const queryOf = (result: ExchangeResult) => result.steps.find((step) => step.mode === 'query') as QueryStep
@@ -148,4 +150,24 @@ t.test('switching an integration between 2.08 and 3.1 through the admin API re-s
   t.same(await checkAnswer(queryOf(changed).response.body, '3.1'), { valid: true, errors: [] })
   t.equal((await api.patch(t, INTEGRATION, { params: { id }, body: { settings: { ...settings, schema_version: '2.08' } } })).statusCode, 200)
   t.equal((await client('ut11').exchange()).documentCount, 0, 'and back to 2.08 sends nothing either')
+})
+
+t.test('the smoke CLI over real HTTP: --profile bitrix-module finds a 3.1 integration clean; --profile ut11 would load nothing', async (t) => {
+  const { supplier, login, password } = await setup(t, '3.1')
+  const orders = [await createOrder(databases.olvery, supplier), await createOrder(databases.olvery, supplier)]
+  const base = await app.listen({ host: '127.0.0.1', port: 0 })
+  const cli = async (profile: OneCProfile, success = true) => {
+    let stdout = ''
+    const argv = ['--url', `${base}/1c_exchange`, '--login', login, '--password', password, '--profile', profile, '--json', ...(success ? [] : ['--no-success'])]
+    const code = await runCli(argv, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true, isTTY: false }, env: {} })
+    return { code, report: JSON.parse(stdout) as SmokeReport }
+  }
+  const wrong = await cli('ut11', false)
+  t.equal(wrong.code, 1)
+  t.same(wrong.report.problems.map((p) => p.check), ['layout'], 'УТ 11 would miss every order of a 3.1 answer')
+  const right = await cli('bitrix-module')
+  t.equal(right.code, 0, JSON.stringify(right.report.problems))
+  t.same(right.report.problems, [])
+  t.same(right.report.documents.map((d) => d.number).sort(), orders.map((o) => o.number).sort())
+  t.same((await cli('bitrix-module')).report.documents, [], 'acknowledged: nothing again')
 })
