@@ -1,13 +1,18 @@
 /**
- * The CommerceML 2.08 order document as bytes (../shared/commerceml/PROTOCOL.md §4, §5, §9).
+ * The CommerceML order document as bytes (../shared/commerceml/PROTOCOL.md §4, §5, §9).
  * `renderOrderDocument(model)` writes the `<Документ>…</Документ>` fragment of a `DocumentModel` (document-model.ts),
  * byte for byte in the layout of `examples/order-service-card.xml`: 2-space indentation, the `Документ` at depth 1,
- * elements in XSD order, every value through one sanitizer (xml-text.ts). A fragment is a string per document, and also
- * what the fingerprint hashes; a batch is `documentFrame`'s head, the encoded fragments, and its tail.
+ * elements in XSD order, every value through one sanitizer (xml-text.ts). That fragment is what the fingerprint hashes
+ * whatever the schema version (fingerprint.ts); `renderOrderEntry` is the order as the answer carries it, and a batch
+ * is `documentFrame`'s head, the encoded entries, and its tail.
  *
- * The document declares no namespace (§5.1, §5.9); tests validate it against the XSD with the namespace injected (§9).
+ * Two layouts (the integration's `schema_version`, §5.9):
+ * - `2.08`: the root declares no namespace (§5.1) and holds the `Документ`s; tests validate it against the XSD with
+ *   the namespace injected (§9).
+ * - `3.1`: the root in `urn:1C.ru:commerceml_3` with `ВерсияСхемы="3.1"`, each order's `Документ` alone in a
+ *   `Контейнер`. See `documentHeader` and `renderOrderEntry` for the sources of each element.
  */
-import type { DocumentEncoding } from '../integration/settings.schema.js'
+import type { DocumentEncoding, SchemaVersion } from '../integration/settings.schema.js'
 import type { AddressModel, CounterpartyModel } from './counterparty.js'
 import type { DocumentModel, LineModel, RequisiteModel, TaxModel } from './document-model.js'
 import { byteOrderMark, contentTypeFor, encodeChunk } from './encoding.js'
@@ -167,10 +172,35 @@ function writeLine(w: FragmentWriter, line: LineModel): void {
 
 /**
  * The `<Документ>…</Документ>` fragment, indented for depth 1 and ending with a newline. Element order is the XSD's
- * (§5.2): Время and Комментарий come after Контрагенты.
+ * (§5.2): Время and Комментарий come after Контрагенты. This is the 2.08 entry, and the text the fingerprint hashes.
  */
 export function renderOrderDocument(model: DocumentModel): string {
-  const w = new FragmentWriter(1)
+  return writeDocument(model, 1)
+}
+
+/**
+ * An order as the answer of `schemaVersion` carries it, ending with a newline. `document` is
+ * `renderOrderDocument(model)` when the caller has it already (the scan does, for the fingerprint).
+ *
+ * - 2.08: that `Документ` itself, directly under the root (§5.2).
+ * - 3.1: `<Контейнер>` holding that `Документ` and nothing else, the `Документ` one level deeper. Bitrix's own 3.x
+ *   export wraps each order in one `Контейнер` (`CONTAINER_VERSION = 3`: avshatalov48/bitrix-core-business
+ *   `modules/sale/general/export.php` (03e3b576) `CSaleExport::ExportOrders2Xml`; the tag is
+ *   `$MESS["SALE_EXPORT_CONTAINER"] = "Контейнер"` in `modules/sale/lang/ru/general/export.php` (1faf5aca)), and writes
+ *   the same order `Документ` whatever the version, the container aside. Its `Контейнер` also holds a `Документ` per
+ *   payment and shipment; this service sends payments as requisites (§5.6), so its `Контейнер` has the order alone.
+ *   Its package exporter indents the documents one level below the `Контейнер` (same repository,
+ *   `modules/sale/lib/exchange/exportonecpackagesale.php` (da28d4e1) `ExportOneCPackageSale::outputXmlDocuments`,
+ *   `outputXmlContainer`), as this one does. Only whitespace between elements differs from the 2.08 entry, which is
+ *   why the fingerprint does not depend on the version.
+ */
+export function renderOrderEntry(model: DocumentModel, schemaVersion: SchemaVersion, document?: string): string {
+  if (schemaVersion === '2.08') return document ?? renderOrderDocument(model)
+  return `  <Контейнер>\n${writeDocument(model, 2)}  </Контейнер>\n`
+}
+
+function writeDocument(model: DocumentModel, depth: number): string {
+  const w = new FragmentWriter(depth)
   w.open('Документ')
   w.leaf('Ид', model.Ид)
   w.leaf('Номер', model.Номер)
@@ -194,17 +224,33 @@ export function renderOrderDocument(model: DocumentModel): string {
   return w.toString()
 }
 
-/** §5.9: 2.08, without a namespace. */
-const SCHEMA_VERSION = '2.08'
+/**
+ * The root start tag's attributes per schema version (§5.2, §5.9), after the element name.
+ * - 2.08: no namespace (§5.1), as Bitrix writes none.
+ * - 3.1: `xmlns="urn:1C.ru:commerceml_3"`, because PROTOCOL.md §5.9 describes the 3.1 document so and 1C writes its
+ *   own 3.1 files so (e.g. stee1cat/1c-exchange `tests/unit/Model/MetadataTest.php` (3699751d)). The reference server
+ *   omits it: Bitrix's 3.x root carries `ВерсияСхемы`, `ДатаФормирования` and its format attributes, and no `xmlns`
+ *   (avshatalov48/bitrix-core-business `modules/sale/general/export.php` (03e3b576) `CSaleExport::getCmrXmlRootNameParams`;
+ *   `modules/sale/lib/exchange/exportonecbase.php` (cd2a1a02) `ExportOneCBase::outputXmlCMLHeader`). The 1C-side
+ *   module, which talks to Bitrix, must therefore read a root without it; that it reads one with it, as sent here, is
+ *   unverified (a namespaced document may be read typed, strictly, by XDTO: §10). `ВерсияСхемы="3.1"` is Bitrix's
+ *   `ExportOneCBase::SHEM_VERSION_3_1`, the version `ExportOneCPackageSale::getShemVersion` answers. Bitrix's
+ *   `ФорматДаты`, `ФорматВремени`, … are left out as in 2.08 (§5.2): no 1C code was seen reading them.
+ */
+const ROOT_ATTRIBUTES: Record<SchemaVersion, string> = {
+  '2.08': 'ВерсияСхемы="2.08"',
+  '3.1': 'xmlns="urn:1C.ru:commerceml_3" ВерсияСхемы="3.1"',
+}
 
 /**
  * The XML declaration and the root start tag (§5.2). The declaration names the encoding the body will be written
- * in (§4); nothing may precede it. `ДатаФормирования` is wall-clock time in `timezone`, without an offset.
+ * in (§4); nothing may precede it. `ДатаФормирования` is wall-clock time in `timezone`, without an offset, zero-padded
+ * in both versions (an xsd:dateTime; Bitrix writes the hour unpadded, `date("G:i:s")`, which is not one).
  */
-export function documentHeader(generatedAt: Date, timezone: string, encoding: DocumentEncoding): string {
+export function documentHeader(generatedAt: Date, timezone: string, encoding: DocumentEncoding, schemaVersion: SchemaVersion): string {
   return (
     `<?xml version="1.0" encoding="${encoding}"?>\n` +
-    `<КоммерческаяИнформация ВерсияСхемы="${SCHEMA_VERSION}" ДатаФормирования="${wallClock(generatedAt, timezone).dateTime}">\n`
+    `<КоммерческаяИнформация ${ROOT_ATTRIBUTES[schemaVersion]} ДатаФормирования="${wallClock(generatedAt, timezone).dateTime}">\n`
   )
 }
 
@@ -213,16 +259,22 @@ export function documentFooter(): string {
 }
 
 /**
- * The bytes before and after the orders' fragments (encoded fragments are simply concatenated between them), and the
- * Content-Type that names their encoding.
+ * The bytes before and after the orders' entries (encoded `renderOrderEntry` results are simply concatenated between
+ * them), and the Content-Type that names their encoding.
  */
-export function documentFrame(params: { generatedAt: Date; timezone: string; encoding: DocumentEncoding; bom: boolean }): {
+export function documentFrame(params: {
+  generatedAt: Date
+  timezone: string
+  encoding: DocumentEncoding
+  bom: boolean
+  schemaVersion: SchemaVersion
+}): {
   head: Buffer
   tail: Buffer
   contentType: string
 } {
   const { encoding, bom } = params
-  const declaration = encodeChunk(documentHeader(params.generatedAt, params.timezone, encoding), encoding)
+  const declaration = encodeChunk(documentHeader(params.generatedAt, params.timezone, encoding, params.schemaVersion), encoding)
   const mark = byteOrderMark(encoding, bom)
   return {
     head: mark.length > 0 ? Buffer.concat([mark, declaration]) : declaration,

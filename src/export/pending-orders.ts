@@ -9,9 +9,9 @@ import type { Integration } from '../integration/integration.js'
 import type { OlveryDatabase } from '../olvery/olvery.schema.js'
 import { findCandidateOrders } from '../olvery/candidates.source.js'
 import { loadOrders } from '../olvery/orders.source.js'
-import { OrderNotExportableError, toDocumentModel } from './document-model.js'
+import { OrderNotExportableError, toDocumentModel, type DocumentModel } from './document-model.js'
 import { fingerprintOf } from './fingerprint.js'
-import { renderOrderDocument } from './order-document.js'
+import { renderOrderDocument, renderOrderEntry } from './order-document.js'
 import { findOrderStates, type OrderState } from './order-state.repository.js'
 import { qualifies } from './payment-rules.js'
 
@@ -35,7 +35,7 @@ export interface PendingOrder {
 
 export interface RenderedOrder {
   pending: PendingOrder
-  /** The order's `Документ` element. */
+  /** The order as the answer carries it in the integration's schema version (`renderOrderEntry`). */
   fragment: string
 }
 
@@ -101,22 +101,25 @@ export async function scanPendingOrders(
         if (state) scan.leftScope.push(order.id)
         continue
       }
-      let fragment: string
+      let model: DocumentModel
+      let document: string
       try {
-        fragment = renderOrderDocument(toDocumentModel(order, integration.settings))
+        model = toDocumentModel(order, integration.settings)
+        document = renderOrderDocument(model)
       } catch (error) {
         if (!(error instanceof OrderNotExportableError)) throw error
         scan.notExportable.push({ orderId: order.id, orderNumber: order.number, reason: error.message, state })
         continue
       }
-      const fingerprint = fingerprintOf(fragment)
+      // The 2.08 `Документ` whatever the schema version: the fingerprint says what 1C reads, not how it is laid out.
+      const fingerprint = fingerprintOf(document)
       if (fingerprint === state?.ackedFingerprint) {
         if (state.lastSentFingerprint !== fingerprint) scan.settled.push(order.id)
         continue
       }
       const pending: PendingOrder = { orderId: order.id, orderNumber: order.number, changedAt: order.changedAt, fingerprint, state }
       scan.pending.push(pending)
-      rendered.push({ pending, fragment })
+      rendered.push({ pending, fragment: renderOrderEntry(model, integration.settings.schemaVersion, document) })
       if (!state?.isolatedAt) normal++
     }
     if (keep && rendered.length > 0) await keep(rendered)

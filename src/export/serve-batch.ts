@@ -59,7 +59,7 @@ export async function serveBatch(
   const { integration, sessionId } = params
   const now = params.now ?? new Date()
   const log = logger.child({ integrationId: integration.id })
-  const { batchSize, encoding, bom } = integration.settings
+  const { batchSize, encoding, bom, schemaVersion } = integration.settings
   return databases.db.transaction().execute(async (trx) => {
     const state = await lockExportState(trx, integration.id)
     const olvery = databases.olveryIn(trx)
@@ -86,7 +86,8 @@ export async function serveBatch(
         'orders served repeatedly without success: 1C may be failing to load one of them',
       )
     }
-    const frame = documentFrame({ generatedAt: now, timezone: documentTimezone(integration.settings.timezone, locationTimezone), encoding, bom })
+    const timezone = documentTimezone(integration.settings.timezone, locationTimezone)
+    const frame = documentFrame({ generatedAt: now, timezone, encoding, bom, schemaVersion })
     const watermarkCandidate = watermarkBound({ now, safetyLagSeconds: config.exportSafetyLagSeconds, openSince: oldestOpenTransaction, leftOut: plan.leftOut })
     const { batchId, byteCount } = await journal.close({ batch: plan.batch, leftOut: plan.leftOut, frame, watermarkCandidate })
     log.info({ sessionId, batchId, orders: plan.batch.length, bytes: byteCount, leftOut: plan.leftOut.length }, 'batch recorded')

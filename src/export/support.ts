@@ -95,7 +95,8 @@ export async function previewNextBatch(
       })
       const plan = planBatch(scan.pending, integration.settings.batchSize, { isolatedAlone: false })
       const timezone = documentTimezone(integration.settings.timezone, await findLocationTimezone(olvery, integration.locationId))
-      const { head, tail, contentType } = documentFrame({ generatedAt: now, timezone, encoding, bom: integration.settings.bom })
+      const { bom, schemaVersion } = integration.settings
+      const { head, tail, contentType } = documentFrame({ generatedAt: now, timezone, encoding, bom, schemaVersion })
       const shown = plan.batch.slice(0, documentOrders).map((p) => fragments.get(p.orderId)!)
       preview = {
         orders: plan.batch.map((p) => ({

@@ -14,6 +14,15 @@ export interface PaymentRule {
 
 export type DocumentEncoding = 'UTF-8' | 'windows-1251'
 
+/**
+ * The CommerceML layout of the `query` answer (../shared/commerceml/PROTOCOL.md §5.9): `2.08`, each `Документ` directly
+ * under the root, for БЭД (УТ 11, КА 2, ERP) and УНФ; `3.1`, each `Документ` in a `Контейнер`, for the 1C-side
+ * «Модуль обмена 1С-Битрикс». The `Документ` itself is the same in both (order-document.ts).
+ */
+export type SchemaVersion = '2.08' | '3.1'
+
+export const SCHEMA_VERSIONS: readonly SchemaVersion[] = ['2.08', '3.1']
+
 /** Settings as stored (snake_case keys, the admin screen's own vocabulary). */
 export interface IntegrationSettingsInput {
   paymentrules: PaymentRule[]
@@ -25,6 +34,7 @@ export interface IntegrationSettingsInput {
   export_from?: string
   currency?: string
   timezone?: string
+  schema_version?: SchemaVersion
 }
 
 /** Settings with defaults applied, as the export uses them. */
@@ -38,6 +48,7 @@ export interface IntegrationSettings {
   exportFrom: string | null
   currency: string | null
   timezone: string | null
+  schemaVersion: SchemaVersion
 }
 
 const DEFAULT_BATCH_SIZE = 500
@@ -69,6 +80,7 @@ export const settingsJsonSchema: JSONSchemaType<IntegrationSettingsInput> = {
     export_from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', nullable: true },
     currency: { type: 'string', minLength: 3, maxLength: 3, nullable: true },
     timezone: { type: 'string', minLength: 1, maxLength: 64, nullable: true },
+    schema_version: { type: 'string', enum: SCHEMA_VERSIONS, nullable: true },
   },
 }
 
@@ -111,6 +123,8 @@ function describe(error: ErrorObject): SettingsProblem {
       return { path: at(name), message: 'is not a known setting; check its spelling' }
     }
     case 'type':
+      // `"schema_version": 3.1` is the likely slip: a JSON number, where the version is a text.
+      if (path === 'schema_version') return { path, message: 'must be "2.08" or "3.1", written in double quotes' }
       return { path, message: `must be ${error.params['type'] === 'integer' ? 'a whole number' : `a ${String(error.params['type'])}`}` }
     case 'enum':
       return { path, message: `must be one of ${(error.params['allowedValues'] as string[]).map((v) => `"${v}"`).join(', ')}` }
@@ -198,5 +212,6 @@ export function toSettings(input: IntegrationSettingsInput): IntegrationSettings
     exportFrom: input.export_from ?? null,
     currency: input.currency ?? null,
     timezone: input.timezone ?? null,
+    schemaVersion: input.schema_version ?? '2.08',
   }
 }

@@ -16,7 +16,7 @@ function text(encoding: DocumentEncoding): string {
     customer: customerFixture({ lastName: 'Weiß' }),
     items: [itemFixture({ name: 'Кофе ☕' })],
   })
-  return documentHeader(at, 'Europe/Moscow', encoding) + renderOrderDocument(toDocumentModel(order, settingsFixture())) + documentFooter()
+  return documentHeader(at, 'Europe/Moscow', encoding, '2.08') + renderOrderDocument(toDocumentModel(order, settingsFixture())) + documentFooter()
 }
 
 t.test('UTF-8 without a BOM starts with the bytes <?xml', async (t) => {
@@ -63,7 +63,7 @@ t.test('the declaration and the Content-Type name the same encoding, with charse
 
 t.test('encoding fragment by fragment gives the same bytes as encoding the whole document', async (t) => {
   for (const encoding of ['UTF-8', 'windows-1251'] as const) {
-    const parts = [documentHeader(at, 'Europe/Moscow', encoding), text(encoding).slice(documentHeader(at, 'Europe/Moscow', encoding).length)]
+    const parts = [documentHeader(at, 'Europe/Moscow', encoding, '2.08'), text(encoding).slice(documentHeader(at, 'Europe/Moscow', encoding, '2.08').length)]
     const streamed = Buffer.concat([byteOrderMark(encoding, true), ...parts.map((part) => encodeChunk(part, encoding))])
     t.ok(streamed.equals(encodeDocument(parts.join(''), encoding, true)), encoding)
   }

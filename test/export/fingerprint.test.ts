@@ -47,7 +47,7 @@ t.test('a change 1C cannot see (changedAt, a failed attempt) leaves the fingerpr
 t.test('the generation time does not enter the fingerprint', async (t) => {
   const fragment = renderOrderDocument(toDocumentModel(orderFixture(), settingsFixture()))
   const documents = ['2025-03-20T09:00:00Z', '2025-04-01T00:00:00Z'].map(
-    (at) => documentHeader(new Date(at), 'Europe/Moscow', 'UTF-8') + fragment + documentFooter(),
+    (at) => documentHeader(new Date(at), 'Europe/Moscow', 'UTF-8', '2.08') + fragment + documentFooter(),
   )
   t.not(documents[0], documents[1])
   const fingerprints = documents.map((doc) => {

@@ -20,7 +20,7 @@ import { companyFixture, customerFixture, itemFixture, orderFixture, paymentFixt
 import { GENERATED_AT, GENERATED_ZONE, scenarios } from '../helpers/export-scenarios.js'
 
 function answer(order: PlatformOrder, settings: IntegrationSettings = settingsFixture()): Buffer {
-  const text = documentHeader(GENERATED_AT, GENERATED_ZONE, settings.encoding) + renderOrderDocument(toDocumentModel(order, settings)) + documentFooter()
+  const text = documentHeader(GENERATED_AT, GENERATED_ZONE, settings.encoding, '2.08') + renderOrderDocument(toDocumentModel(order, settings)) + documentFooter()
   return encodeDocument(text, settings.encoding, settings.bom)
 }
 
@@ -223,7 +223,7 @@ t.test('wall-clock midnight is written 00, not 24', async (t) => {
 
 t.test('ДатаФормирования in the header is wall-clock time in the given zone', async (t) => {
   t.equal(
-    documentHeader(new Date('2025-03-14T11:10:00Z'), 'Europe/Moscow', 'UTF-8'),
+    documentHeader(new Date('2025-03-14T11:10:00Z'), 'Europe/Moscow', 'UTF-8', '2.08'),
     '<?xml version="1.0" encoding="UTF-8"?>\n<КоммерческаяИнформация ВерсияСхемы="2.08" ДатаФормирования="2025-03-14T14:10:00">\n',
   )
 })

@@ -4,6 +4,7 @@
  */
 import iconv from 'iconv-lite'
 import { create } from 'xmlbuilder2'
+import type { SchemaVersion } from '../../src/integration/settings.schema.js'
 import { declaredEncoding } from './xml-validate.js'
 
 /** The part of the DOM the tests use. */
@@ -13,6 +14,7 @@ export interface XmlElement {
   textContent: string | null
   childNodes: ArrayLike<XmlElement>
   getAttribute(name: string): string | null
+  attributes: ArrayLike<{ name: string; value: string }>
 }
 
 function decodeAnswer(bytes: Buffer): string {
@@ -48,6 +50,45 @@ export function requisitesOf(node: XmlElement): Map<string, string> {
 
 export function documentsOf(root: XmlElement): XmlElement[] {
   return children(root, 'Документ')
+}
+
+const elementsOf = (node: XmlElement) => Array.from(node.childNodes).filter((c) => c.nodeType === 1)
+const attributesOf = (node: XmlElement) => Array.from(node.attributes).map((a) => a.name)
+
+/**
+ * What is wrong with an answer's layout for `schemaVersion` (PROTOCOL.md §5.2, §5.9; order-document.ts), empty when
+ * nothing is. 2.08: the root with exactly the attributes `ВерсияСхемы="2.08"` and `ДатаФормирования` (no namespace),
+ * and only `Документ` children. 3.1: the root with exactly `xmlns="urn:1C.ru:commerceml_3"`, `ВерсияСхемы="3.1"` and
+ * `ДатаФормирования`, only `Контейнер` children, and each `Контейнер` holding one element, a `Документ`.
+ */
+export function layoutProblems(root: XmlElement, schemaVersion: SchemaVersion): string[] {
+  const problems: string[] = []
+  if (root.nodeName !== 'КоммерческаяИнформация') problems.push(`the root is ${root.nodeName}`)
+  const wanted = schemaVersion === '3.1' ? ['xmlns', 'ВерсияСхемы', 'ДатаФормирования'] : ['ВерсияСхемы', 'ДатаФормирования']
+  if (attributesOf(root).join(' ') !== wanted.join(' ')) problems.push(`the root has the attributes ${attributesOf(root).join(' ')}, not ${wanted.join(' ')}`)
+  if (schemaVersion === '3.1' && root.getAttribute('xmlns') !== 'urn:1C.ru:commerceml_3') problems.push(`the root's namespace is ${root.getAttribute('xmlns')}`)
+  if (root.getAttribute('ВерсияСхемы') !== schemaVersion) problems.push(`ВерсияСхемы is ${root.getAttribute('ВерсияСхемы')}`)
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(root.getAttribute('ДатаФормирования') ?? '')) {
+    problems.push(`ДатаФормирования is ${root.getAttribute('ДатаФормирования')}`)
+  }
+  const entry = schemaVersion === '3.1' ? 'Контейнер' : 'Документ'
+  for (const [at, node] of elementsOf(root).entries()) {
+    if (node.nodeName !== entry) {
+      problems.push(`child ${at + 1} of the root is ${node.nodeName}, not ${entry}`)
+      continue
+    }
+    if (schemaVersion !== '3.1') continue
+    const inside = elementsOf(node).map((c) => c.nodeName)
+    if (inside.join(' ') !== 'Документ') problems.push(`Контейнер ${at + 1} holds ${inside.join(', ') || 'nothing'}, not one Документ`)
+  }
+  return problems
+}
+
+/** The `Документ`s of an answer laid out for `schemaVersion`; throws naming what is wrong when the layout is not. */
+export function documentsIn(root: XmlElement, schemaVersion: SchemaVersion): XmlElement[] {
+  const problems = layoutProblems(root, schemaVersion)
+  if (problems.length > 0) throw new Error(`not a CommerceML ${schemaVersion} answer: ${problems.join('; ')}`)
+  return schemaVersion === '3.1' ? children(root, 'Контейнер').map((container) => child(container, 'Документ')!) : documentsOf(root)
 }
 
 export function linesOf(document: XmlElement): XmlElement[] {

@@ -7,15 +7,18 @@ import type { Kysely } from 'kysely'
 import type { ServiceDatabase } from '../../src/db/database.js'
 import { batchDocumentChunks } from '../../src/export/batches.repository.js'
 import { byteOrderMark, encodeChunk } from '../../src/export/encoding.js'
-import type { DocumentEncoding } from '../../src/integration/settings.schema.js'
+import type { DocumentEncoding, SchemaVersion } from '../../src/integration/settings.schema.js'
 import { documentFrame } from '../../src/export/order-document.js'
 
-/** The bytes of a `query` answer carrying these `Документ` fragments (none: the empty answer, PROTOCOL.md §3.3). */
+/**
+ * The bytes of a `query` answer carrying these orders' entries (`renderOrderEntry` of the same schema version, 2.08 by
+ * default; none: the empty answer, PROTOCOL.md §3.3).
+ */
 export function documentBytes(
   fragments: readonly string[],
-  options: { generatedAt: Date; timezone: string; encoding: DocumentEncoding; bom?: boolean },
+  options: { generatedAt: Date; timezone: string; encoding: DocumentEncoding; bom?: boolean; schemaVersion?: SchemaVersion },
 ): Buffer {
-  const { head, tail } = documentFrame({ ...options, bom: options.bom ?? false })
+  const { head, tail } = documentFrame({ ...options, bom: options.bom ?? false, schemaVersion: options.schemaVersion ?? '2.08' })
   return Buffer.concat([head, ...fragments.map((fragment) => encodeChunk(fragment, options.encoding)), tail])
 }
 

@@ -22,6 +22,7 @@ export function settingsFixture(overrides: Partial<IntegrationSettings> = {}): I
     exportFrom: null,
     currency: null,
     timezone: null,
+    schemaVersion: '2.08',
     ...overrides,
   }
 }

@@ -1,24 +1,31 @@
 /**
  * Drives the export service directly (no HTTP): sessions, queries, acknowledgements, and the checks of the
- * properties in EXPORT-SEMANTICS.md against the platform data.
+ * properties in EXPORT-SEMANTICS.md against the platform data. Every answer is read in the layout of the
+ * integration's schema version (2.08, or 3.1 with `schemaVersion`), strictly: an answer in another layout fails the
+ * query (commerceml-reader.ts `documentsIn`).
  */
 import { randomBytes } from 'node:crypto'
 import { pino } from 'pino'
 import { createIntegration } from './integrations.js'
 import { type Integration } from '../../src/integration/integration.js'
+import { findIntegration, updateIntegration } from '../../src/integration/integrations.repository.js'
 import { acknowledgeBatch } from '../../src/export/acknowledge-batch.js'
 import { serveBatch } from '../../src/export/serve-batch.js'
 import { scanPendingOrders } from '../../src/export/pending-orders.js'
 import { type ExportDeps } from '../../src/export/export-deps.js'
 import { readBatchDocument } from './documents.js'
 import { findQueryBacklog } from '../../src/export/export-state.repository.js'
-import type { IntegrationSettingsInput } from '../../src/integration/settings.schema.js'
+import type { IntegrationSettingsInput, SchemaVersion } from '../../src/integration/settings.schema.js'
+import { documentsIn, parseAnswer, textOf } from './commerceml-reader.js'
 import type { TestDatabase } from './test-database.js'
 import { SEED_SETTINGS, type Supplier } from './factories.js'
 
 export interface Harness {
   deps: ExportDeps
-  integration: Integration
+  /** The integration as the export sees it now (`reconfigure` changes it). */
+  readonly integration: Integration
+  /** Changes the integration's settings as the admin API does (stored, then read back with defaults). */
+  reconfigure(settings: Partial<IntegrationSettingsInput>): Promise<void>
   openSession(): Promise<string>
   /** query in the given session; returns the numbers of the orders sent. */
   query(sessionId: string, now?: Date): Promise<{ batchId: number; numbers: string[]; body: Buffer; contentType: string }>
@@ -29,21 +36,21 @@ export interface Harness {
   pendingNumbers(): Promise<string[]>
 }
 
-export function numbersIn(body: Buffer | string): string[] {
-  const text = typeof body === 'string' ? body : body.toString('utf8')
-  return [...text.matchAll(/<Документ>\s*<Ид>[^<]*<\/Ид>\s*<Номер>([^<]*)<\/Номер>/g)].map((m) => m[1]!)
+/** The `Номер` of every `Документ` of an answer, in order; throws when the answer is not laid out for `schemaVersion`. */
+export function numbersIn(body: Buffer | string, schemaVersion: SchemaVersion = '2.08'): string[] {
+  return documentsIn(parseAnswer(body), schemaVersion).map((document) => textOf(document, 'Номер') ?? '')
 }
 
 export async function createHarness(
   databases: TestDatabase,
   supplier: Supplier,
-  options: { settings?: Partial<IntegrationSettingsInput>; name?: string; safetyLagSeconds?: number } = {},
+  options: { settings?: Partial<IntegrationSettingsInput>; name?: string; safetyLagSeconds?: number; schemaVersion?: SchemaVersion } = {},
 ): Promise<Harness> {
-  const { integration } = await createIntegration(databases.db, {
+  let { integration } = await createIntegration(databases.db, {
     name: options.name ?? `Интеграция ${randomBytes(3).toString('hex')}`,
     companyId: supplier.companyId,
     locationId: supplier.locationId,
-    settings: { ...SEED_SETTINGS, ...options.settings },
+    settings: { ...SEED_SETTINGS, ...(options.schemaVersion ? { schema_version: options.schemaVersion } : {}), ...options.settings },
   })
   const deps: ExportDeps = {
     databases,
@@ -68,13 +75,19 @@ export async function createHarness(
   const query: Harness['query'] = async (sessionId, now) => {
     const result = await serveBatch(deps, { integration, sessionId, ...(now ? { now } : {}) })
     const body = await readBatchDocument(databases.db, result.batchId)
-    return { batchId: result.batchId, numbers: numbersIn(body), body, contentType: result.contentType }
+    return { batchId: result.batchId, numbers: numbersIn(body, integration.settings.schemaVersion), body, contentType: result.contentType }
   }
   const success: Harness['success'] = (sessionId, now) =>
     acknowledgeBatch(deps, { integration, sessionId, ...(now ? { now } : {}) })
   return {
     deps,
-    integration,
+    get integration() {
+      return integration
+    },
+    async reconfigure(settings) {
+      await updateIntegration(databases.db, integration.id, { settings: { ...integration.storedSettings, ...settings } })
+      integration = (await findIntegration(databases.db, integration.id))!
+    },
     openSession,
     query,
     success,

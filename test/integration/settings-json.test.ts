@@ -26,6 +26,7 @@ t.test('the seed example from the admin screen is accepted as it is, with defaul
     exportFrom: null,
     currency: null,
     timezone: null,
+    schemaVersion: '2.08',
   })
 })
 
@@ -75,6 +76,15 @@ t.test('encoding, export_from and timezone are checked for meaning, not only sha
   t.match(problems({ ...base, export_from: '2025-02-30' }), [{ path: 'export_from', message: /not a real calendar date/ }])
   t.match(problems({ ...base, timezone: 'Moscow' }), [{ path: 'timezone', message: /IANA/ }])
   t.equal(parseSettings({ ...base, timezone: 'Asia/Novosibirsk', export_from: '2024-02-29' }).settings.timezone, 'Asia/Novosibirsk')
+})
+
+t.test('schema_version is "2.08" or "3.1"; anything else, or the version as a number, is refused with the values', async (t) => {
+  const base = { paymentrules: [{ status: 'purchased' }], paymentmethod_name: 'x' }
+  t.equal(parseSettings({ ...base, schema_version: '3.1' }).settings.schemaVersion, '3.1')
+  t.equal(parseSettings({ ...base, schema_version: '2.08' }).settings.schemaVersion, '2.08')
+  t.same(problems({ ...base, schema_version: '3.0' }), [{ path: 'schema_version', message: 'must be one of "2.08", "3.1"' }])
+  t.same(problems({ ...base, schema_version: '2.10' }), [{ path: 'schema_version', message: 'must be one of "2.08", "3.1"' }])
+  t.same(problems({ ...base, schema_version: 3.1 }), [{ path: 'schema_version', message: 'must be "2.08" or "3.1", written in double quotes' }])
 })
 
 t.test('a JSON value that is not an object is refused', async (t) => {

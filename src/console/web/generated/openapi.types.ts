@@ -461,6 +461,12 @@ export interface components {
             currency?: string | null;
             /** @example Europe/Moscow */
             timezone?: string | null;
+            /**
+             * @description The CommerceML layout of the `query` answer. `2.08`: each Документ directly under the root, for УТ 11, КА 2, ERP (БЭД) and УНФ. `3.1`: the root in `urn:1C.ru:commerceml_3`, each Документ in its own Контейнер, for the 1C-side «Модуль обмена 1С-Битрикс» of older configurations (УТ 10.3, УПП, КА 1.1); not verified against that module (the README's compatibility table). The Документ is the same in both, so changing it sends nothing again.
+             * @default 2.08
+             * @enum {unknown}
+             */
+            schema_version?: "2.08" | "3.1" | null;
         };
         /** @description The settings as a JSON object, or a string holding the JSON (the admin screen's text box as it is). */
         SettingsInput: components["schemas"]["IntegrationSettings"] | string;
@@ -1020,7 +1026,7 @@ export interface components {
              * One step of the 1C exchange, chosen by `mode`.
              * @description * `checkauth` (HTTP Basic): `success\n<cookie name>\n<cookie value>\nsessid=<token>\n`, or 401 with a Basic challenge.
              *     * `init`: exactly `zip=no\nfile_limit=<bytes>`.
-             *     * `query`: the pending orders as one CommerceML 2.08 document (recorded as a batch).
+             *     * `query`: the pending orders as one CommerceML document, 2.08 or 3.1 as the integration's `schema_version` says (recorded as a batch).
              *     * `success`: acknowledges the batch of this session's query; `success\n`.
              *     * `import`: imports the uploaded file (PROTOCOL.md §8): `progress\n<text>` while that runs (call again),
              *       `success\n` once every document is recorded, `failure\n<reason>` when the file is not CommerceML.

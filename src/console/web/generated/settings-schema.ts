@@ -90,6 +90,13 @@ export const INTEGRATION_SETTINGS_SCHEMA = {
         "string",
         "null"
       ]
+    },
+    "schema_version": {
+      "enum": [
+        "2.08",
+        "3.1",
+        null
+      ]
     }
   }
 } as const
