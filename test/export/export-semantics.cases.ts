@@ -21,14 +21,22 @@ function property(name: string, body: Property): void {
   properties.push({ name, body })
 }
 
+/** A fresh database with a supplier, and harnesses of integrations of that supplier in `schemaVersion`. */
+async function platform(t: Test, schemaVersion: SchemaVersion) {
+  const databases = await createTestDatabases(t)
+  const supplier = await createSupplier(databases.olvery)
+  const harness = (options: Omit<Parameters<typeof createHarness>[2], 'schemaVersion'> = {}) =>
+    createHarness(databases, supplier, { ...options, schemaVersion })
+  return { databases, supplier, harness }
+}
+
 /** One test per property for an integration of `schemaVersion`, named after both. */
 export function testExportSemantics(schemaVersion: SchemaVersion): void {
   for (const { name, body } of properties) t.test(`${name} [CommerceML ${schemaVersion}]`, (t) => body(t, schemaVersion))
 }
 
 property('query sends only orders with a payment matching the rules, of the integration company only', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const other = await createSupplier(databases.olvery, { locationId: supplier.locationId, name: 'ООО «Другой»' })
   const paid = await createOrder(databases.olvery, supplier, { payments: [{ status: 'purchased', gateway: 'ckassa' }] })
   await createOrder(databases.olvery, supplier, { payments: [{ status: 'pending' }] })
@@ -39,17 +47,16 @@ property('query sends only orders with a payment matching the rules, of the inte
     payments: [{ status: 'failed' }, { status: 'purchased', gateway: 'CKASSA' }],
   })
   await createOrder(databases.olvery, other, { payments: [{ status: 'purchased' }] })
-  const h = await createHarness(databases, supplier, { schemaVersion })
+  const h = await harness()
   const session = await h.openSession()
   const { numbers } = await h.query(session)
   t.same(numbers.sort(), [paid.number, retried.number].sort())
 })
 
 property('no duplicates: after success, an unchanged order is not sent again', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const a = await createOrder(databases.olvery, supplier)
-  const h = await createHarness(databases, supplier, { schemaVersion })
+  const h = await harness()
   t.same(await h.exchange(), [a.number])
   t.same(await h.exchange(), [])
   t.same(await h.exchange(), [])
@@ -57,11 +64,10 @@ property('no duplicates: after success, an unchanged order is not sent again', a
 })
 
 property('unacknowledged is re-sent: a query without success is followed by one with every order of the lost batch', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const a = await createOrder(databases.olvery, supplier)
   const b = await createOrder(databases.olvery, supplier)
-  const h = await createHarness(databases, supplier, { schemaVersion })
+  const h = await harness()
   const lost = await h.query(await h.openSession())
   t.same(lost.numbers.sort(), [a.number, b.number].sort())
   const c = await createOrder(databases.olvery, supplier)
@@ -73,10 +79,9 @@ property('unacknowledged is re-sent: a query without success is followed by one 
 })
 
 property('an order changed between query and success stays pending and is sent again', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const a = await createOrder(databases.olvery, supplier)
-  const h = await createHarness(databases, supplier, { schemaVersion })
+  const h = await harness()
   const session = await h.openSession()
   const first = await h.query(session)
   t.same(first.numbers, [a.number])
@@ -92,10 +97,9 @@ property('an order changed between query and success stays pending and is sent a
 })
 
 property('no loss: orders that arrive between query and success are sent by the next exchange', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   await createOrder(databases.olvery, supplier)
-  const h = await createHarness(databases, supplier, { schemaVersion, safetyLagSeconds: 0 })
+  const h = await harness({ safetyLagSeconds: 0 })
   const session = await h.openSession()
   await h.query(session)
   const late = await createOrder(databases.olvery, supplier)
@@ -104,9 +108,8 @@ property('no loss: orders that arrive between query and success are sent by the 
 })
 
 property('a platform transaction that commits late with an earlier updated_at is still found (safety lag)', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
-  const h = await createHarness(databases, supplier, { schemaVersion, safetyLagSeconds: 600 })
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
+  const h = await harness({ safetyLagSeconds: 600 })
   const queryTime = new Date()
   t.same(await h.exchange(queryTime), [])
   // Committed after that exchange, but stamped 5 minutes before it (a long platform transaction).
@@ -115,10 +118,9 @@ property('a platform transaction that commits late with an earlier updated_at is
 })
 
 property('the watermark moves only on success, and never past the query start less the safety lag', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   await createOrder(databases.olvery, supplier)
-  const h = await createHarness(databases, supplier, { schemaVersion, safetyLagSeconds: 600 })
+  const h = await harness({ safetyLagSeconds: 600 })
   const watermark = async () =>
     (
       await databases.db
@@ -136,10 +138,9 @@ property('the watermark moves only on success, and never past the query start le
 })
 
 property('repeated success answers and changes nothing; success without a query changes nothing', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const a = await createOrder(databases.olvery, supplier)
-  const h = await createHarness(databases, supplier, { schemaVersion })
+  const h = await harness()
   const idle = await h.openSession()
   const none = await h.success(idle)
   t.same(none, { batchId: null, orderCount: 0, alreadyAcknowledged: false })
@@ -156,10 +157,9 @@ property('repeated success answers and changes nothing; success without a query 
 })
 
 property('success acknowledges only the batch of its own session', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const a = await createOrder(databases.olvery, supplier)
-  const h = await createHarness(databases, supplier, { schemaVersion })
+  const h = await harness()
   const s1 = await h.openSession()
   await h.query(s1)
   const s2 = await h.openSession()
@@ -169,10 +169,9 @@ property('success acknowledges only the batch of its own session', async (t, sch
 })
 
 property('a later query in the same session supersedes the earlier batch', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const a = await createOrder(databases.olvery, supplier)
-  const h = await createHarness(databases, supplier, { schemaVersion })
+  const h = await harness()
   const session = await h.openSession()
   const first = await h.query(session)
   const b = await createOrder(databases.olvery, supplier)
@@ -185,11 +184,10 @@ property('a later query in the same session supersedes the earlier batch', async
 })
 
 property('isolation: two integrations of the same company keep independent state', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const a = await createOrder(databases.olvery, supplier)
-  const h1 = await createHarness(databases, supplier, { schemaVersion, name: 'База бухгалтерии' })
-  const h2 = await createHarness(databases, supplier, { schemaVersion, name: 'База склада' })
+  const h1 = await harness({ name: 'База бухгалтерии' })
+  const h2 = await harness({ name: 'База склада' })
   t.same(await h1.exchange(), [a.number])
   t.same(await h2.pendingNumbers(), [a.number], 'the first base acknowledging does not deliver to the second')
   t.same(await h2.exchange(), [a.number])
@@ -197,10 +195,9 @@ property('isolation: two integrations of the same company keep independent state
 })
 
 property('a tracked order that stops qualifying (refund) is sent again; an untracked one leaves the scope', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const delivered = await createOrder(databases.olvery, supplier)
-  const h = await createHarness(databases, supplier, { schemaVersion })
+  const h = await harness()
   t.same(await h.exchange(), [delivered.number])
   await setPaymentStatus(databases.olvery, delivered.paymentIds[0]!, 'refunded')
   const session = await h.openSession()
@@ -216,14 +213,13 @@ property('a tracked order that stops qualifying (refund) is sent again; an untra
 })
 
 property('the batch cap sends the oldest pending orders first and loses none', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const base = Date.now() - 3600_000
   const orders = []
   for (let i = 0; i < 5; i++) {
     orders.push(await createOrder(databases.olvery, supplier, { updatedAt: new Date(base + i * 60_000) }))
   }
-  const h = await createHarness(databases, supplier, { schemaVersion, settings: { batch_size: 2 }, safetyLagSeconds: 0 })
+  const h = await harness({ settings: { batch_size: 2 }, safetyLagSeconds: 0 })
   t.same(await h.exchange(), [orders[0]!.number, orders[1]!.number])
   t.same(await h.exchange(), [orders[2]!.number, orders[3]!.number])
   t.same(await h.exchange(), [orders[4]!.number])
@@ -231,15 +227,14 @@ property('the batch cap sends the oldest pending orders first and loses none', a
 })
 
 property('poison batch: after repeated failures the batch halves, the good orders get through, the bad one is isolated', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const base = Date.now() - 3600_000
   const orders = []
   for (let i = 0; i < 4; i++) {
     orders.push(await createOrder(databases.olvery, supplier, { updatedAt: new Date(base + i * 60_000) }))
   }
   const poison = orders[0]!.number // 1C fails the whole batch whenever it contains this order
-  const h = await createHarness(databases, supplier, { schemaVersion, settings: { batch_size: 4 } })
+  const h = await harness({ settings: { batch_size: 4 } })
   const sizes: number[] = []
   const delivered = new Set<string>()
   for (let round = 0; round < 12 && delivered.size < 3; round++) {
@@ -267,11 +262,10 @@ property('poison batch: after repeated failures the batch halves, the good order
 })
 
 property('an order number longer than 11 characters is not sent, and the reason is journaled', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const long = await createOrder(databases.olvery, supplier, { number: 'LONG-0000000001' })
   const ok = await createOrder(databases.olvery, supplier)
-  const h = await createHarness(databases, supplier, { schemaVersion })
+  const h = await harness()
   t.same(await h.exchange(), [ok.number])
   const state = await databases.db
     .selectFrom('order_state')
@@ -283,10 +277,9 @@ property('an order number longer than 11 characters is not sent, and the reason 
 })
 
 property('two concurrent queries of one integration are serialised and both recorded', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const a = await createOrder(databases.olvery, supplier)
-  const h = await createHarness(databases, supplier, { schemaVersion })
+  const h = await harness()
   const [s1, s2] = [await h.openSession(), await h.openSession()]
   const [r1, r2] = await Promise.all([h.query(s1), h.query(s2)])
   t.same(r1.numbers, [a.number])
@@ -302,11 +295,10 @@ property('two concurrent queries of one integration are serialised and both reco
 })
 
 property('no loss with platform writers running during exchanges', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   // The writers stamp payments with a time taken before their insert, like a platform transaction that commits
   // late; the default safety lag is what covers them.
-  const h = await createHarness(databases, supplier, { schemaVersion, settings: { batch_size: 7 } })
+  const h = await harness({ settings: { batch_size: 7 } })
   const created: Array<{ id: string; paymentIds: string[] }> = []
   let writing = true
   let seed = 42
@@ -338,9 +330,8 @@ property('no loss with platform writers running during exchanges', async (t, sch
 })
 
 property('a query answer, empty or not, is one document in the layout of its version, its Документs valid against the XSD', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
-  const h = await createHarness(databases, supplier, { schemaVersion })
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
+  const h = await harness()
   const empty = await h.query(await h.openSession())
   t.equal(empty.body.subarray(0, 5).toString('latin1'), '<?xml')
   t.same(await checkAnswer(empty.body, schemaVersion), { valid: true, errors: [] })
@@ -353,10 +344,9 @@ property('a query answer, empty or not, is one document in the layout of its ver
 })
 
 property('a late success of an older batch does not undo a newer acknowledgement', async (t, schemaVersion) => {
-  const databases = await createTestDatabases(t)
-  const supplier = await createSupplier(databases.olvery)
+  const { databases, supplier, harness } = await platform(t, schemaVersion)
   const a = await createOrder(databases.olvery, supplier)
-  const h = await createHarness(databases, supplier, { schemaVersion })
+  const h = await harness()
   const older = await h.openSession()
   await h.query(older)
   await setOrderComment(databases.olvery, a.id, 'новая версия')
