@@ -42,7 +42,7 @@ t.test('"did 1C get A-123?" in plain words, for every state of the order', async
     ['sent, never acknowledged', { lastSent: sent(5, 'f2') }, /^Заказ A-123 отправлен в 1С .*\(пакет № 5\), но 1С ещё не подтвердила его загрузку\.$/, 'wait'],
     ['never sent', {}, /^Нет, 1С ещё не получала заказ A-123: он уйдёт при следующем обмене\.$/, 'wait'],
     ['no payment matches', { inScope: false, reason: 'no matching payment', matchedRule: null, pending: false }, /^Нет: заказ A-123 не попадает в выгрузку/, 'info'],
-    ['excluded', { inScope: false, reason: 'excluded', pending: false, excluded: { at: '2026-03-11T09:00:00.000Z', reason: 'дубль' } }, /^Заказ A-123 исключён из выгрузки администратором .*: дубль\.$/, 'info'],
+    ['excluded', { inScope: false, reason: 'excluded', pending: false, excluded: { at: '2026-03-11T09:00:00.000Z', by: 'ivanova@example.ru', reason: 'дубль' } }, /^Заказ A-123 исключён из выгрузки администратором ivanova@example\.ru .*: дубль\. Пока он исключён, 1С его не получит/, 'info'],
     ['cannot be sent', { notExportable: 'Номер is longer than 11 characters', currentFingerprint: null }, /^Заказ A-123 нельзя отправить в 1С: Номер is longer than 11 characters$/, 'warn'],
   ]
   for (const [name, overrides, headline, tone] of cases) {

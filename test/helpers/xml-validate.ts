@@ -51,7 +51,8 @@ export async function validateCommerceML(xml: Buffer | string, version: Commerce
     await writeFile(file, injectNamespace(bytes))
     const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve, reject) => {
       execFile('xmllint', ['--noout', '--schema', schemaPath(version), file], { encoding: 'utf8' }, (error, _stdout, stderr) => {
-        if (error && typeof error.code !== 'number') reject(error)
+        // xmllint could not be run at all (not installed): that is the error, not a validation result.
+        if (error && typeof error.code !== 'number') reject(new Error(`xmllint: ${error.message}`, { cause: error }))
         else resolve({ code: error ? Number(error.code) : 0, stderr })
       })
     })
