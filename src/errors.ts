@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   AMBIGUOUS_ORDER_NUMBER: 409,
   /** Archived integrations are read-only: their journal stays readable, nothing else changes. */
   INTEGRATION_ARCHIVED: 409,
+  /** Rule 9: only the integration's latest batch, while unacknowledged, may be acknowledged by hand. */
+  BATCH_NOT_ACKNOWLEDGEABLE: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,

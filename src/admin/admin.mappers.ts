@@ -5,6 +5,7 @@
 import type { JournalBatch } from '../export/journal.repository.js'
 import type { OrderDeliveryStatus } from '../export/support.js'
 import type { OrderReport, UploadSummary } from '../import/uploads-journal.repository.js'
+import type { AuditEvent } from '../integration/audit-trail.repository.js'
 import type { IntegrationRecord } from '../integration/integrations.repository.js'
 import type { CompanySummary } from '../olvery/companies.source.js'
 
@@ -53,8 +54,14 @@ export function batchJson(batch: JournalBatch) {
     contentType: batch.contentType,
     acknowledged: batch.acknowledgedAt !== null,
     acknowledgedAt: iso(batch.acknowledgedAt),
+    // Rule 9: 1C by its `success`, or the administrator who acknowledged it by hand.
+    acknowledgedBy: batch.acknowledgedAt === null ? null : (batch.acknowledgedBy ?? '1C'),
     superseded: batch.superseded,
   }
+}
+
+export function auditEventJson(event: AuditEvent) {
+  return { id: event.id, at: event.at.toISOString(), sub: event.sub, role: event.role, action: event.action, changes: event.changes }
 }
 
 export function uploadJson(upload: UploadSummary) {

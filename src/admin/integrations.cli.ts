@@ -1,14 +1,17 @@
 /**
  * `npm run integrations -- create --company <uuid> --name <text> --settings '<json>'` creates an integration and prints
  * its 1C credentials once, as JSON: `{ "id", "login", "password" }`. `list` prints the integrations.
- * The admin REST API does the same for the Olvery admin screen; this command is for ops and first set-up.
+ * The admin REST API does the same for the Olvery admin screen; this command is for ops and first set-up. What it
+ * creates is audited like the API's creations, naming the operating-system user who ran it (role `cli`).
  */
+import os from 'node:os'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { issueCredentials } from '../auth/onec-credentials.js'
 import { loadConfig } from '../config.js'
 import { openDatabases, type Databases } from '../olvery/databases.js'
 import { documentTimezone, startOfDayIn } from '../export/wall-clock.js'
+import type { AuditActor } from '../integration/audit-trail.repository.js'
 import { createIntegration, findLogin, listIntegrations } from '../integration/integrations.repository.js'
 import { InvalidSettingsError, parseSettings } from '../integration/settings.schema.js'
 import { findCompany, findLocationTimezone } from '../olvery/companies.source.js'
@@ -19,6 +22,17 @@ const USAGE = `Usage:
   npm run integrations -- list`
 
 export class UsageError extends Error {}
+
+/** Who the audit trail names for this command: the operating-system user (a container may have none by name). */
+function cliActor(): AuditActor {
+  let user = 'unknown'
+  try {
+    user = os.userInfo().username
+  } catch {
+    // no passwd entry for this uid
+  }
+  return { sub: `${user}@${os.hostname()}`, role: 'cli' }
+}
 
 export async function createFromCli(
   databases: Databases,
@@ -49,7 +63,7 @@ export async function createFromCli(
     settings: parsed.stored,
     watermark: parsed.settings.exportFrom ? startOfDayIn(parsed.settings.exportFrom, timezone) : null,
     credentials,
-  })
+  }, cliActor())
   return { id: created.id, login: credentials.login, password: credentials.password }
 }
 

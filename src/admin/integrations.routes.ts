@@ -38,7 +38,7 @@ import {
   type RotateCredentialsBody,
 } from './requests.schema.js'
 import { createdIntegrationResponse, credentialsResponse, integrationListResponse, integrationResponse } from './responses.schema.js'
-import { refuseArchived, scopedRecord, type AdminRoutesOptions } from './scope.js'
+import { actorOf, refuseArchived, scopedRecord, type AdminRoutesOptions } from './scope.js'
 
 /** Settings from a JSON object or the text of one; problems are reported with their JSON paths. */
 function readSettings(input: unknown): { stored: IntegrationSettingsInput; exportFrom: string | null; timezone: string | null } {
@@ -106,7 +106,7 @@ export const integrationsRoutes: FastifyPluginAsync<AdminRoutesOptions> = async 
           enabled: body.enabled ?? true,
           watermark,
           credentials,
-        })
+        }, actorOf(request))
       } catch (error) {
         if (isUniqueViolation(error, DUPLICATE_NAME_INDEX)) throw duplicateName(body.name)
         throw error
@@ -163,7 +163,7 @@ export const integrationsRoutes: FastifyPluginAsync<AdminRoutesOptions> = async 
       }
       if (body.enabled !== undefined) changes.enabled = body.enabled
       try {
-        await updateIntegration(databases.db, integration.id, changes)
+        await updateIntegration(databases.db, integration.id, changes, actorOf(request))
       } catch (error) {
         if (isUniqueViolation(error, DUPLICATE_NAME_INDEX)) throw duplicateName(body.name ?? integration.name)
         throw error
@@ -178,7 +178,7 @@ export const integrationsRoutes: FastifyPluginAsync<AdminRoutesOptions> = async 
     { schema: { params: integrationParams, response: { 200: integrationResponse } } },
     async (request) => {
       const { integration } = await scopedRecord(databases, request, request.params.id)
-      await archiveIntegration(databases.db, integration.id)
+      await archiveIntegration(databases.db, integration.id, actorOf(request))
       request.log.info({ integrationId: integration.id, by: request.admin.sub }, 'integration archived')
       return integrationJson((await findIntegrationRecord(databases.db, integration.id))!)
     },
@@ -202,7 +202,7 @@ export const integrationsRoutes: FastifyPluginAsync<AdminRoutesOptions> = async 
           integrationId: integration.id,
           passwordHash: await hashPassword(password),
           ...(login !== undefined ? { login } : {}),
-        })
+        }, actorOf(request))
       } catch (error) {
         if (isUniqueViolation(error, LOGIN_UNIQUE_CONSTRAINT)) throw taken()
         throw error

@@ -1,6 +1,7 @@
 /**
  * The exchange journal (EXPORT-SEMANTICS.md rule 8): the batches of an integration newest first, one batch with its
- * orders, its document exactly as 1C received it, and the files 1C uploaded with their outcome (PROTOCOL.md §8).
+ * orders, its document exactly as 1C received it, the files 1C uploaded with their outcome (PROTOCOL.md §8), and the
+ * audit trail of what administrators did to the integration.
  */
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsync } from 'fastify'
@@ -8,18 +9,21 @@ import { AppError } from '../errors.js'
 import { findBatchOrders, listBatches } from '../export/journal.repository.js'
 import { journaledDocument } from '../export/support.js'
 import { listUploads } from '../import/uploads-journal.repository.js'
-import { batchJson, iso, uploadJson } from './admin.mappers.js'
+import { listAuditEvents } from '../integration/audit-trail.repository.js'
+import { auditEventJson, batchJson, iso, uploadJson } from './admin.mappers.js'
 import {
+  auditQuery,
   batchesQuery,
   batchParams,
   integrationParams,
   uploadsQuery,
+  type AuditQuery,
   type BatchesQuery,
   type BatchParams,
   type IntegrationParams,
   type UploadsQuery,
 } from './requests.schema.js'
-import { batchDetailResponse, batchPageResponse, uploadPageResponse } from './responses.schema.js'
+import { auditPageResponse, batchDetailResponse, batchPageResponse, uploadPageResponse } from './responses.schema.js'
 import { exportDeps, scopedBatch, scopedRecord, type AdminRoutesOptions } from './scope.js'
 
 export const journalRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, options) => {
@@ -86,6 +90,19 @@ export const journalRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app,
       const page = await listUploads(databases.db, integration.id, { limit, after: cursor ?? null })
       const last = page.uploads[page.uploads.length - 1]
       return { uploads: page.uploads.map(uploadJson), nextCursor: page.more && last ? last.id : null }
+    },
+  )
+
+  // The audit trail: every administrator action on the integration, newest first.
+  app.get<{ Params: IntegrationParams; Querystring: AuditQuery }>(
+    '/integrations/:id/audit',
+    { schema: { params: integrationParams, querystring: auditQuery, response: { 200: auditPageResponse } } },
+    async (request) => {
+      const { integration } = await scopedRecord(databases, request, request.params.id)
+      const { limit, cursor } = request.query
+      const page = await listAuditEvents(databases.db, integration.id, { limit, before: cursor === undefined ? null : Number(cursor) })
+      const last = page.events[page.events.length - 1]
+      return { events: page.events.map(auditEventJson), nextCursor: page.more && last ? String(last.id) : null }
     },
   )
 }

@@ -102,6 +102,29 @@ export const rotateCredentialsBody = {
   properties: { login: { type: 'string', pattern: LOGIN_PATTERN } },
 } as const
 
+/** `cursor` of the journal and the audit trail: the id of the last entry of the previous page. */
+const idCursor = { type: 'string', pattern: '^[0-9]{1,15}$' } as const
+
+export const auditQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    cursor: idCursor,
+  },
+} as const
+
+/** Rule 9: an acknowledgement by hand takes no fields (a body may be left out). */
+export const acknowledgeBody = { type: 'object', additionalProperties: false, properties: {} } as const
+
+/** Rule 10: why the order is left out, as the order status and the audit trail will show it. */
+export const exclusionBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' } },
+} as const
+
 export const reexportBody = {
   type: 'object',
   additionalProperties: false,
@@ -123,3 +146,5 @@ export type CreateIntegrationBody = FromSchema<typeof createIntegrationBody>
 export type PatchIntegrationBody = FromSchema<typeof patchIntegrationBody>
 export type RotateCredentialsBody = FromSchema<typeof rotateCredentialsBody>
 export type ReexportBody = FromSchema<typeof reexportBody>
+export type AuditQuery = FromSchema<typeof auditQuery>
+export type ExclusionBody = FromSchema<typeof exclusionBody>

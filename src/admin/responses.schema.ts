@@ -1,3 +1,5 @@
+import { AUDIT_ACTIONS } from '../integration/audit-trail.repository.js'
+
 /**
  * JSON schemas of the admin API's responses: Fastify serialises every answer through them, so nothing outside the
  * documented shape ever leaves. The tests validate real responses against openapi.yaml, which describes the same
@@ -85,15 +87,16 @@ const batchProperties = {
   contentType: { type: 'string' },
   acknowledged: { type: 'boolean' },
   acknowledgedAt: nullableDateTime,
+  acknowledgedBy: { type: ['string', 'null'] },
   superseded: { type: 'boolean' },
 } as const
 
-const batch = { type: 'object', required: Object.keys(batchProperties), properties: batchProperties } as const
+export const batchResponse = { type: 'object', required: Object.keys(batchProperties), properties: batchProperties } as const
 
 export const batchPageResponse = {
   type: 'object',
   required: ['batches', 'nextCursor'],
-  properties: { batches: { type: 'array', items: batch }, nextCursor: { type: ['string', 'null'] } },
+  properties: { batches: { type: 'array', items: batchResponse }, nextCursor: { type: ['string', 'null'] } },
 } as const
 
 const batchOrderProperties = {
@@ -211,7 +214,11 @@ export const orderStatusResponse = {
     isolated: { type: 'boolean' },
     excluded: {
       anyOf: [
-        { type: 'object', required: ['at', 'reason'], properties: { at: dateTime, reason: { type: ['string', 'null'] } } },
+        {
+          type: 'object',
+          required: ['at', 'by', 'reason'],
+          properties: { at: dateTime, by: { type: ['string', 'null'] }, reason: { type: ['string', 'null'] } },
+        },
         { type: 'null' },
       ],
     },
@@ -301,6 +308,24 @@ export const uploadPageResponse = {
   required: ['uploads', 'nextCursor'],
   properties: {
     uploads: { type: 'array', items: { type: 'object', required: Object.keys(uploadProperties), properties: uploadProperties } },
+    nextCursor: { type: ['string', 'null'] },
+  },
+} as const
+
+const auditEventProperties = {
+  id: { type: 'integer' },
+  at: dateTime,
+  sub: { type: 'string' },
+  role: { type: 'string' },
+  action: { type: 'string', enum: AUDIT_ACTIONS },
+  changes: { type: 'object', additionalProperties: true },
+} as const
+
+export const auditPageResponse = {
+  type: 'object',
+  required: ['events', 'nextCursor'],
+  properties: {
+    events: { type: 'array', items: { type: 'object', required: Object.keys(auditEventProperties), properties: auditEventProperties } },
     nextCursor: { type: ['string', 'null'] },
   },
 } as const

@@ -9,6 +9,7 @@ import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
 import type { ExportDeps } from '../export/export-deps.js'
 import { findBatch, type JournalBatch } from '../export/journal.repository.js'
+import type { AuditActor } from '../integration/audit-trail.repository.js'
 import type { Integration } from '../integration/integration.js'
 import { findIntegrationRecord, type IntegrationRecord } from '../integration/integrations.repository.js'
 import type { Databases } from '../olvery/databases.js'
@@ -52,6 +53,11 @@ export function refuseArchived(integration: Integration): void {
       `Integration "${integration.name}" is archived: its journal stays readable, but it cannot be changed; create a new one instead`,
     )
   }
+}
+
+/** Who the audit trail names for this request: the token's `sub` and `role`. */
+export function actorOf(request: FastifyRequest): AuditActor {
+  return { sub: request.admin.sub, role: request.admin.role }
 }
 
 /** The export's dependencies for one request, logging on the request's logger (a pino child logger). */

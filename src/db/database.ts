@@ -63,6 +63,8 @@ interface BatchesTable {
   /** What follows them: the end tag. */
   document_tail: Buffer
   acknowledged_at: Timestamp | null
+  /** Null once acknowledged: 1C's `success`; otherwise the `sub` of the administrator who acknowledged it (rule 9). */
+  acknowledged_by: string | null
 }
 
 interface BatchItemsTable {
@@ -93,6 +95,8 @@ export interface OrderStateTable {
   last_error_at: Timestamp | null
   excluded_at: Timestamp | null
   excluded_reason: string | null
+  /** The `sub` of the administrator who excluded the order (rule 10). */
+  excluded_by: string | null
 }
 
 interface UploadsTable {
@@ -182,6 +186,16 @@ interface LoginFailuresTable {
   locked_until: Timestamp | null
 }
 
+interface AuditEventsTable {
+  id: Generated<number>
+  integration_id: string
+  at: DefaultTimestamp
+  sub: string
+  role: string
+  action: string
+  changes: Json
+}
+
 interface SchemaMigrationsTable {
   version: string
   name: string
@@ -204,6 +218,7 @@ export interface ServiceDatabase {
   upload_documents: UploadDocumentsTable
   order_reports: OrderReportsTable
   login_failures: LoginFailuresTable
+  audit_events: AuditEventsTable
   schema_migrations: SchemaMigrationsTable
 }
 

@@ -22,6 +22,7 @@ import { handleFile } from './file.js'
 import { handleImport } from './import.js'
 import { handleInit } from './init.js'
 import { handleQuery } from './query.js'
+import { rawBodyParser } from './raw-body.js'
 import { failure, KNOWN_MODES, messages, plainLine, type ExchangeAnswer, type KnownMode } from './replies.js'
 import { checkSession } from './session-check.js'
 import { handleSuccess } from './success.js'
@@ -119,7 +120,8 @@ export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (
 
   // Raw bytes for every body, whatever the Content-Type says, and with none at all (PROTOCOL.md §2, §8). The header is
   // set aside before Fastify reads it, because a value it cannot parse is refused with 415 before any parser runs;
-  // it is only logged. The catch-all parser then takes every body, up to file_limit.
+  // it is only logged. The catch-all parser then takes every body, up to file_limit (raw-body.ts: what it does with a
+  // larger one).
   app.addHook('onRequest', async (request) => {
     const contentType = request.raw.headers['content-type']
     if (contentType !== undefined) {
@@ -132,9 +134,7 @@ export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (
   await registerBasicAuth(app, { databases, modeOf: (request) => parseQueryString(request.url)?.get('mode') })
 
   app.removeAllContentTypeParsers() // no JSON or text parsing inside the exchange
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.fileLimitBytes }, (_request, body, done) => {
-    done(null, body)
-  })
+  app.addContentTypeParser('*', rawBodyParser(config.fileLimitBytes))
 
   // Errors raised before or outside the handler (body too large, bad Content-Length or Content-Type, anything thrown).
   app.setErrorHandler((error, request, reply) => {

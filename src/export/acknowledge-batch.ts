@@ -1,8 +1,11 @@
 /**
- * `success` (EXPORT-SEMANTICS.md rule 2): the only thing that makes anything count as delivered.
+ * What makes anything count as delivered: `success` (EXPORT-SEMANTICS.md rule 2), and an administrator who checked in
+ * 1C that the integration's latest batch arrived when 1C never sent `success` for it (rule 9). Both take the
+ * integration's lock and run the same statement.
  */
+import { recordAuditEvent, type AuditActor } from '../integration/audit-trail.repository.js'
 import type { Integration } from '../integration/integration.js'
-import { acknowledgeBatchItems, findLatestSessionBatch } from './batches.repository.js'
+import { acknowledgeBatchItems, findLatestBatch, findLatestSessionBatch, type BatchSummary } from './batches.repository.js'
 import type { ExportDeps } from './export-deps.js'
 import { lockExportState } from './export-state.repository.js'
 
@@ -36,8 +39,36 @@ export async function acknowledgeBatch(
       log.info({ batchId: batch.id }, 'repeated success: the batch was acknowledged already')
       return { batchId: batch.id, orderCount: batch.orderCount, alreadyAcknowledged: true }
     }
-    await acknowledgeBatchItems(trx, { integrationId: integration.id, batch, now })
+    await acknowledgeBatchItems(trx, { integrationId: integration.id, batch, now, acknowledgedBy: null })
     log.info({ batchId: batch.id, orders: batch.orderCount }, 'batch acknowledged')
     return { batchId: batch.id, orderCount: batch.orderCount, alreadyAcknowledged: false }
+  })
+}
+
+export type OperatorAcknowledgement =
+  | { acknowledged: true; batchId: number; orderCount: number }
+  /** Not the latest batch, or the latest one was acknowledged already: nothing changed. */
+  | { acknowledged: false; latest: BatchSummary | null }
+
+/**
+ * Rule 9: an administrator acknowledges the integration's latest batch, exactly as its session's `success` would
+ * (the same statement under the same lock), and it is audited in the same transaction. Any other batch, or the latest
+ * once acknowledged, changes nothing. A `success` of 1C for it afterwards finds it acknowledged: a logged no-op.
+ */
+export async function acknowledgeLatestBatch(
+  deps: ExportDeps,
+  params: { integration: Integration; batchId: number; actor: AuditActor; now?: Date },
+): Promise<OperatorAcknowledgement> {
+  const { databases, logger } = deps
+  const { integration, batchId, actor } = params
+  const now = params.now ?? new Date()
+  return databases.db.transaction().execute(async (trx) => {
+    await lockExportState(trx, integration.id)
+    const latest = await findLatestBatch(trx, integration.id)
+    if (!latest || latest.id !== batchId || latest.acknowledgedAt) return { acknowledged: false, latest }
+    await acknowledgeBatchItems(trx, { integrationId: integration.id, batch: latest, now, acknowledgedBy: actor.sub })
+    await recordAuditEvent(trx, integration.id, { actor, action: 'acknowledge', changes: { batchId, orderCount: latest.orderCount } })
+    logger.info({ integrationId: integration.id, batchId, orders: latest.orderCount, by: actor.sub }, 'batch acknowledged by an administrator')
+    return { acknowledged: true, batchId, orderCount: latest.orderCount }
   })
 }

@@ -46,6 +46,18 @@ export async function findLatestSessionBatch(trx: Trx, sessionId: string): Promi
   return row ? toBatchSummary(row) : null
 }
 
+/** Rule 9: the integration's latest batch, the only one an administrator may acknowledge (while 1C has not). */
+export async function findLatestBatch(trx: Trx, integrationId: string): Promise<BatchSummary | null> {
+  const row = await trx
+    .selectFrom('batches')
+    .select(batchSummaryColumns)
+    .where('integration_id', '=', integrationId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row ? toBatchSummary(row) : null
+}
+
 export async function findBatchOrderIds(trx: Trx, batchId: number): Promise<string[]> {
   const rows = await trx.selectFrom('batch_items').select('order_id').where('batch_id', '=', batchId).execute()
   return rows.map((r) => r.order_id)
@@ -209,10 +221,10 @@ export async function* batchDocumentChunks(
 // One statement: the batch, its orders' states and the export state (greatest() ignores a null watermark, or a
 // null candidate, so the watermark only ever moves forward).
 const acknowledgement = compiledOnce(
-  (db: Kysely<ServiceDatabase>, integrationId: string, batchId: number, now: Date, watermarkCandidate: Date | null) =>
+  (db: Kysely<ServiceDatabase>, integrationId: string, batchId: number, now: Date, watermarkCandidate: Date | null, by: string | null) =>
     sql`
     with acknowledged as (
-           update commerceml.batches set acknowledged_at = ${now} where id = ${batchId} returning id
+           update commerceml.batches set acknowledged_at = ${now}, acknowledged_by = ${by} where id = ${batchId} returning id
          ),
          counted as (
            update commerceml.export_state
@@ -228,7 +240,8 @@ const acknowledgement = compiledOnce(
 /**
  * Rule 2: the acknowledged fingerprint of every order of the batch becomes the one that was sent, unless a later
  * batch was acknowledged for it already (two exchanges of one 1C base may confirm out of order). The watermark moves
- * forward only (rule 4).
+ * forward only (rule 4). `acknowledgedBy` is null for 1C's `success`, the administrator's `sub` for rule 9: the same
+ * statement either way, so an acknowledgement by hand does exactly what `success` would.
  *
  * An order's state may be gone by now: another exchange that ran between this batch's query and its success found the
  * order out of scope and forgot it (`forgetOrderStates`). 1C holds it all the same, so the state is created again,
@@ -237,10 +250,10 @@ const acknowledgement = compiledOnce(
  */
 export async function acknowledgeBatchItems(
   trx: Trx,
-  params: { integrationId: string; batch: BatchSummary; now: Date },
+  params: { integrationId: string; batch: BatchSummary; now: Date; acknowledgedBy: string | null },
 ): Promise<void> {
   const { integrationId, batch, now } = params
-  await acknowledgement(trx, integrationId, batch.id, now, batch.watermarkCandidate)
+  await acknowledgement(trx, integrationId, batch.id, now, batch.watermarkCandidate, params.acknowledgedBy)
 }
 
 /**

@@ -72,6 +72,7 @@ const queryBacklog = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: s
                    from commerceml.order_state s
                   where s.integration_id = ${integrationId}
                     and (s.acked_fingerprint is null or s.acked_fingerprint is distinct from s.last_sent_fingerprint)
+                    and s.excluded_at is null
            ) as unsettled
       from (select 1) as one
       left join lateral (
@@ -86,7 +87,8 @@ const queryBacklog = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: s
 /**
  * What a `query` reads of its integration once it holds the lock, in one round trip: the latest batch (rule 7 looks
  * for a poison served alone) and the unsettled orders (candidates whatever the watermark says): sent but not
- * acknowledged at the sent fingerprint, or cleared by a re-export.
+ * acknowledged at the sent fingerprint, or cleared by a re-export; an excluded order is none (rule 10: the scan would
+ * skip it; including it again makes it a candidate, order-state.repository.ts).
  *
  * Not part of the locking statement: a statement that waits for the lock keeps the snapshot it started with, so
  * whatever it reads besides the locked row would predate the transaction it waited for.

@@ -16,6 +16,8 @@ export interface JournalBatch {
   byteCount: number
   contentType: string
   acknowledgedAt: Date | null
+  /** Once acknowledged: null for 1C's `success`, the administrator's `sub` for an acknowledgement by hand (rule 9). */
+  acknowledgedBy: string | null
   /** Not acknowledged, and a later batch of the same integration exists: 1C will never confirm this one. */
   superseded: boolean
 }
@@ -46,6 +48,7 @@ function batchQuery(db: Db, integrationId: string) {
       'b.byte_count',
       'b.content_type',
       'b.acknowledged_at',
+      'b.acknowledged_by',
     ])
     .select((eb) =>
       eb
@@ -76,6 +79,7 @@ function toJournalBatch(row: BatchQueryRow): JournalBatch {
     byteCount: row.byte_count,
     contentType: row.content_type,
     acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
     superseded: Boolean(row.superseded),
   }
 }

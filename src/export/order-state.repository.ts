@@ -23,6 +23,7 @@ export interface OrderState {
   lastError: string | null
   excludedAt: Date | null
   excludedReason: string | null
+  excludedBy: string | null
 }
 
 export async function findOrderStates(db: Db, integrationId: string, orderIds: readonly string[]): Promise<Map<string, OrderState>> {
@@ -50,6 +51,7 @@ export async function findOrderStates(db: Db, integrationId: string, orderIds: r
         lastError: row.last_error,
         excludedAt: row.excluded_at,
         excludedReason: row.excluded_reason,
+        excludedBy: row.excluded_by,
       },
     ]),
   )
@@ -72,6 +74,7 @@ function blankOrderState(integrationId: string, orderId: string, orderNumber: st
     last_error_at: null,
     excluded_at: null,
     excluded_reason: null,
+    excluded_by: null,
   }
 }
 
@@ -169,6 +172,47 @@ export async function recordOrderError(
         last_error_at: params.now,
       }),
     )
+    .execute()
+}
+
+/**
+ * Rule 10: the order is excluded from now on, by `by` for `reason` (a state is created for an order that has none).
+ * Nothing else of its state changes: what 1C acknowledged, what was last sent, its serves and isolation stay.
+ */
+export async function excludeOrderState(
+  trx: Trx,
+  params: { integrationId: string; orderId: string; orderNumber: string; reason: string; by: string; now: Date },
+): Promise<void> {
+  const exclusion = { excluded_at: params.now, excluded_reason: params.reason, excluded_by: params.by }
+  await trx
+    .insertInto('order_state')
+    .values({ ...blankOrderState(params.integrationId, params.orderId, params.orderNumber), ...exclusion })
+    .onConflict((oc) => oc.columns(['integration_id', 'order_id']).doUpdateSet(exclusion))
+    .execute()
+}
+
+/**
+ * Rule 10: the order is included again. A settled state (its last sent document is the acknowledged one) is made
+ * unsettled by forgetting what was last sent, so the next scan looks at the order whatever the watermark says (it may
+ * have changed while excluded, with a change time the watermark has passed since): pending if its fingerprint differs
+ * from the acknowledged one, settled again if not. A state still unsettled is a candidate already.
+ */
+export async function includeOrderState(trx: Trx, integrationId: string, orderId: string): Promise<void> {
+  await trx
+    .updateTable('order_state')
+    .set((eb) => ({
+      excluded_at: null,
+      excluded_reason: null,
+      excluded_by: null,
+      last_sent_fingerprint: eb
+        .case()
+        .when('acked_fingerprint', '=', eb.ref('last_sent_fingerprint'))
+        .then(null)
+        .else(eb.ref('last_sent_fingerprint'))
+        .end(),
+    }))
+    .where('integration_id', '=', integrationId)
+    .where('order_id', '=', orderId)
     .execute()
 }
 

@@ -121,7 +121,8 @@ async function isolatePoison(
   if (!previous || previous.acknowledgedAt || previous.orderCount !== 1) return false
   const [orderId] = await findBatchOrderIds(trx, previous.id)
   const suspect = orderId ? (await findOrderStates(trx, integrationId, [orderId])).get(orderId) : undefined
-  if (!suspect || suspect.unackedServes < POISON_THRESHOLD) return false
+  // An order excluded since (rule 10) is sent neither alone nor with others: nothing to isolate.
+  if (!suspect || suspect.excludedAt || suspect.unackedServes < POISON_THRESHOLD) return false
   if (await markIsolated(trx, integrationId, suspect.orderId, now)) {
     log.error(
       { orderId: suspect.orderId, orderNumber: suspect.orderNumber, serves: suspect.unackedServes },

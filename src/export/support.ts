@@ -3,6 +3,7 @@
  * order A-123 (in scope or not and why, sent, acknowledged, pending), "send these again" (rule 6), and a journaled
  * document as 1C received it. No statement of its own: it composes the repositories and the platform's source.
  */
+import { recordAuditEvent, type AuditActor } from '../integration/audit-trail.repository.js'
 import type { Integration } from '../integration/integration.js'
 import type { PaymentRule } from '../integration/settings.schema.js'
 import { findCompanyOrders, loadOrders } from '../olvery/orders.source.js'
@@ -139,7 +140,8 @@ export interface OrderDeliveryStatus {
   pending: boolean
   unacknowledgedServes: number
   isolated: boolean
-  excluded: { at: Date; reason: string | null } | null
+  /** Rule 10: when, by whom (the administrator's `sub`) and why the order was excluded. */
+  excluded: { at: Date; by: string | null; reason: string | null } | null
 }
 
 function firstMatchingRule(payments: readonly PlatformPayment[], rules: readonly PaymentRule[]): PaymentRule | null {
@@ -203,7 +205,7 @@ export async function orderDeliveryStatus(
     pending: inScope && currentFingerprint !== null && currentFingerprint !== (state?.ackedFingerprint ?? null),
     unacknowledgedServes: state?.unackedServes ?? 0,
     isolated: state?.isolatedAt != null,
-    excluded: state?.excludedAt ? { at: state.excludedAt, reason: state.excludedReason } : null,
+    excluded: state?.excludedAt ? { at: state.excludedAt, by: state.excludedBy, reason: state.excludedReason } : null,
   }
 }
 
@@ -218,14 +220,15 @@ export interface ReexportResult {
  * Rule 6: those orders become pending again. With `from`, every acknowledged order changed since that instant, and
  * the candidate scan is widened to start there; with `orderIds`, those orders (of the integration's company).
  * Acknowledged fingerprints are cleared (the history of batches and the fact that 1C had the order stay), and batches
- * not yet acknowledged lose their watermark move, so a late success cannot narrow the scan past the request.
+ * not yet acknowledged lose their watermark move, so a late success cannot narrow the scan past the request. Audited
+ * in the same transaction.
  */
 export async function requestReexport(
   deps: ExportDeps,
-  params: { integration: Integration; from?: Date; orderIds?: readonly string[] },
+  params: { integration: Integration; from?: Date; orderIds?: readonly string[]; actor: AuditActor },
 ): Promise<ReexportResult> {
   const { databases } = deps
-  const { integration, from, orderIds } = params
+  const { integration, from, orderIds, actor } = params
   if (!from && !orderIds?.length) throw new Error('requestReexport needs `from` or `orderIds`')
   return databases.db.transaction().execute(async (trx) => {
     const state = await lockExportState(trx, integration.id)
@@ -243,6 +246,11 @@ export async function requestReexport(
       await setWatermark(trx, integration.id, watermark)
     }
     await dropWatermarkCandidates(trx, integration.id)
+    await recordAuditEvent(trx, integration.id, {
+      actor,
+      action: 'reexport',
+      changes: { from: from?.toISOString() ?? null, orderIds: orderIds ? [...orderIds] : null, cleared, watermark: watermark?.toISOString() ?? null },
+    })
     return { cleared, watermark }
   })
 }

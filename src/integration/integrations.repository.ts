@@ -1,11 +1,13 @@
 /**
  * Integrations and their 1C credentials in the service's tables (`integrations`, `credentials`, their `export_state`
- * row). Rows become the domain `Integration` through `toIntegration` (integration.ts) and nowhere else.
+ * row). Rows become the domain `Integration` through `toIntegration` (integration.ts) and nowhere else. A change made
+ * for an administrator (`actor`) is recorded in the audit trail in its own transaction (audit-trail.repository.ts).
  */
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
 import type { ServiceDatabase } from '../db/database.js'
 import { isUuid } from '../uuid.js'
+import { fromTo, recordAuditEvent, type AuditActor } from './audit-trail.repository.js'
 import { toIntegration, type Integration } from './integration.js'
 import type { IntegrationSettingsInput } from './settings.schema.js'
 
@@ -23,8 +25,8 @@ export interface NewIntegration {
   credentials: { login: string; passwordHash: string }
 }
 
-/** The integration, its credentials and its export state, in one transaction. */
-export async function createIntegration(db: Kysely<ServiceDatabase>, input: NewIntegration): Promise<Integration> {
+/** The integration, its credentials and its export state, in one transaction (with its audit event, for an actor). */
+export async function createIntegration(db: Kysely<ServiceDatabase>, input: NewIntegration, actor?: AuditActor): Promise<Integration> {
   const { login, passwordHash } = input.credentials
   return db.transaction().execute(async (trx) => {
     const row = await trx
@@ -44,6 +46,13 @@ export async function createIntegration(db: Kysely<ServiceDatabase>, input: NewI
       .insertInto('export_state')
       .values({ integration_id: row.id, watermark: input.watermark ?? null, last_query_at: null, last_success_at: null })
       .execute()
+    if (actor) {
+      await recordAuditEvent(trx, row.id, {
+        actor,
+        action: 'create',
+        changes: { name: row.name, companyId: row.company_id, settings: input.settings, enabled: row.enabled, login },
+      })
+    }
     return toIntegration(row)
   })
 }
@@ -171,17 +180,43 @@ export interface IntegrationChanges {
   enabled?: boolean
 }
 
-export async function updateIntegration(db: Db, id: string, changes: IntegrationChanges): Promise<void> {
-  await db
-    .updateTable('integrations')
-    .set({
-      ...(changes.name !== undefined ? { name: changes.name.trim() } : {}),
-      ...(changes.settings !== undefined ? { settings: JSON.stringify(changes.settings) } : {}),
-      ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
-      updated_at: sql<Date>`now()`,
-    })
-    .where('id', '=', id)
-    .execute()
+/** JSON values equal whatever the order of their keys (jsonb keeps its own order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([k, v]) => [k, canonical(v)]))
+        : value
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b))
+}
+
+/**
+ * Applies the changes. For an actor, what really changed is audited: `update` with the name and settings before and
+ * after, `enable` or `disable` for `enabled`; a value set to what it was is no change.
+ */
+export async function updateIntegration(db: Kysely<ServiceDatabase>, id: string, changes: IntegrationChanges, actor?: AuditActor): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('integrations').select(['name', 'settings', 'enabled']).where('id', '=', id).forUpdate().executeTakeFirst()
+    await trx
+      .updateTable('integrations')
+      .set({
+        ...(changes.name !== undefined ? { name: changes.name.trim() } : {}),
+        ...(changes.settings !== undefined ? { settings: JSON.stringify(changes.settings) } : {}),
+        ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', id)
+      .execute()
+    if (!actor || !before) return
+    const edited: Record<string, unknown> = {}
+    if (changes.name !== undefined && changes.name.trim() !== before.name) edited['name'] = fromTo(before.name, changes.name.trim())
+    if (changes.settings !== undefined && !sameJson(before.settings, changes.settings)) edited['settings'] = fromTo(before.settings, changes.settings)
+    if (Object.keys(edited).length > 0) await recordAuditEvent(trx, id, { actor, action: 'update', changes: edited })
+    if (changes.enabled !== undefined && changes.enabled !== before.enabled) {
+      await recordAuditEvent(trx, id, { actor, action: changes.enabled ? 'enable' : 'disable', changes: { enabled: fromTo(before.enabled, changes.enabled) } })
+    }
+  })
 }
 
 /**
@@ -198,15 +233,24 @@ async function revokeSessionsOf(db: Db, integrationId: string): Promise<number> 
   return Number(result.numUpdatedRows)
 }
 
-/** Disables and archives an integration and ends its sessions; its journal stays. Idempotent. */
-export async function archiveIntegration(db: Kysely<ServiceDatabase>, id: string): Promise<void> {
+/** Disables and archives an integration and ends its sessions; its journal stays. Idempotent (audited the first time). */
+export async function archiveIntegration(db: Kysely<ServiceDatabase>, id: string, actor?: AuditActor): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx
+    const before = await trx.selectFrom('integrations').select(['enabled', 'archived_at']).where('id', '=', id).forUpdate().executeTakeFirst()
+    const archived = await trx
       .updateTable('integrations')
       .set({ enabled: false, archived_at: sql<Date>`coalesce(archived_at, now())`, updated_at: sql<Date>`now()` })
       .where('id', '=', id)
-      .execute()
-    await revokeSessionsOf(trx, id)
+      .returning('archived_at')
+      .executeTakeFirst()
+    const revokedSessions = await revokeSessionsOf(trx, id)
+    if (actor && before && before.archived_at === null) {
+      await recordAuditEvent(trx, id, {
+        actor,
+        action: 'archive',
+        changes: { enabled: fromTo(before.enabled, false), archivedAt: archived?.archived_at?.toISOString() ?? null, revokedSessions },
+      })
+    }
   })
 }
 
@@ -217,8 +261,10 @@ export async function archiveIntegration(db: Kysely<ServiceDatabase>, id: string
 export async function rotateCredentials(
   db: Kysely<ServiceDatabase>,
   params: { integrationId: string; passwordHash: string; login?: string },
+  actor?: AuditActor,
 ): Promise<{ login: string; rotatedAt: Date; revokedSessions: number }> {
   return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('credentials').select('login').where('integration_id', '=', params.integrationId).forUpdate().executeTakeFirst()
     const row = await trx
       .updateTable('credentials')
       .set({
@@ -230,6 +276,11 @@ export async function rotateCredentials(
       .returning(['login', 'rotated_at'])
       .executeTakeFirstOrThrow()
     const revokedSessions = await revokeSessionsOf(trx, params.integrationId)
+    if (actor) {
+      // A new password, never the password itself or its hash.
+      const login = before && before.login !== row.login ? { login: fromTo(before.login, row.login) } : {}
+      await recordAuditEvent(trx, params.integrationId, { actor, action: 'rotate_credentials', changes: { ...login, revokedSessions } })
+    }
     return { login: row.login, rotatedAt: row.rotated_at, revokedSessions }
   })
 }

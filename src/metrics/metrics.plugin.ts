@@ -154,6 +154,11 @@ function defineMetrics(registry: Registry, snapshot: () => Promise<Snapshot>) {
         (s) => s.poisonSuspectOrders,
       ),
       perIntegration('onec_isolated_orders', 'Orders isolated as poison: 1C failed to load them even alone.', (s) => s.isolatedOrders),
+      perIntegration(
+        'onec_excluded_orders',
+        'Orders an administrator excluded from the integration (never sent; left out of the unacknowledged counts).',
+        (s) => s.excludedOrders,
+      ),
     ],
   }
 }

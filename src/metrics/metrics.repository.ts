@@ -20,6 +20,8 @@ export interface IntegrationExchangeState {
   poisonSuspectOrders: number
   /** Of those, isolated: 1C failed to load them even alone. */
   isolatedOrders: number
+  /** Excluded by an administrator (EXPORT-SEMANTICS.md rule 10): never sent, and left out of the counts above. */
+  excludedOrders: number
 }
 
 /** Every integration that is not archived, with its export state (zeros and nulls before its first query). */
@@ -46,7 +48,15 @@ export async function findIntegrationExchangeStates(db: Db, params: { poisonThre
     .where('excluded_at', 'is', null)
     .groupBy('integration_id')
     .execute()
+  // Through order_state_excluded_idx (migrations/0006_operator_tools.sql).
+  const excluded = await db
+    .selectFrom('order_state')
+    .select((eb) => ['integration_id', eb.fn.countAll<number>().as('excluded')])
+    .where('excluded_at', 'is not', null)
+    .groupBy('integration_id')
+    .execute()
   const byIntegration = new Map(counts.map((row) => [row.integration_id, row]))
+  const excludedBy = new Map(excluded.map((row) => [row.integration_id, Number(row.excluded)]))
   return integrations.map((row) => {
     const count = byIntegration.get(row.id)
     return {
@@ -58,6 +68,7 @@ export async function findIntegrationExchangeStates(db: Db, params: { poisonThre
       unacknowledgedOrders: Number(count?.unacknowledged ?? 0),
       poisonSuspectOrders: Number(count?.suspects ?? 0),
       isolatedOrders: Number(count?.isolated ?? 0),
+      excludedOrders: excludedBy.get(row.id) ?? 0,
     }
   })
 }

@@ -75,13 +75,30 @@ async function target(supplier: Supplier): Promise<Target> {
 const ownTarget = await target(own)
 const otherTarget = await target(other)
 
+/** A fresh integration whose latest batch 1C queried and never acknowledged: what an acknowledgement by hand needs. */
+async function unacknowledgedBatch(supplier: Supplier): Promise<Partial<Target> & { integrationId: string }> {
+  const created = await createIntegration(databases.db, {
+    name: `Без подтверждения ${++counter}`,
+    companyId: supplier.companyId,
+    locationId: supplier.locationId,
+    settings: SEED_SETTINGS,
+  })
+  const client = new OneCClient({ inject: app, login: created.login, password: created.password })
+  await client.checkauth()
+  await client.query()
+  const batch = await databases.db.selectFrom('batches').select('id').where('integration_id', '=', created.integration.id).executeTakeFirstOrThrow()
+  return { integrationId: created.integration.id, batchId: batch.id }
+}
+
 interface RouteCase {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   path: string
   /** The status of a caller allowed to do it. */
   success: number
   /** Changes state: every allowed call gets an integration of its own. */
   mutates?: boolean
+  /** What that integration needs for the call to succeed (default: nothing but itself). */
+  arrange?: (supplier: Supplier) => Promise<Partial<Target> & { integrationId: string }>
   call: (target: Target, integrationId: string) => ApiCall
   /** What a location administrator of another location gets: 404 for an integration, or a narrower answer. */
   otherLocation: { status: number; check?: (res: CheckedResponse, target: Target) => boolean }
@@ -159,14 +176,41 @@ const ROUTES: RouteCase[] = [
     call: (t, id) => ({ params: p(t, id), body: { orderIds: [t.orderId] } }),
     otherLocation: { status: 404 },
   },
+  {
+    method: 'POST',
+    path: '/api/v1/integrations/{id}/batches/{batchId}/acknowledge',
+    success: 200,
+    mutates: true,
+    arrange: unacknowledgedBatch,
+    call: (t, id) => ({ params: p(t, id) }),
+    otherLocation: { status: 404 },
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/integrations/{id}/orders/{orderIdOrNumber}/exclusion',
+    success: 200,
+    mutates: true,
+    call: (t, id) => ({ params: p(t, id), body: { reason: 'Тестовый заказ' } }),
+    otherLocation: { status: 404 },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/integrations/{id}/orders/{orderIdOrNumber}/exclusion',
+    success: 200,
+    mutates: true,
+    call: (t, id) => ({ params: p(t, id) }),
+    otherLocation: { status: 404 },
+  },
+  { method: 'GET', path: '/api/v1/integrations/{id}/audit', success: 200, call: (t, id) => ({ params: p(t, id) }), otherLocation: { status: 404 } },
 ]
 
 const label = (route: RouteCase) => `${route.method} ${route.path}`
 
 /** Calls a route as an allowed caller would, on an integration of its own when the route changes state. */
 async function callAllowed(tt: Checker, route: RouteCase, target: Target, token: string) {
-  const integrationId = route.mutates ? await freshIntegration(target.supplier) : target.integrationId
-  return api.call(tt, route.method, route.path, { ...route.call(target, integrationId), token })
+  if (!route.mutates) return api.call(tt, route.method, route.path, { ...route.call(target, target.integrationId), token })
+  const arranged = route.arrange ? await route.arrange(target.supplier) : { integrationId: await freshIntegration(target.supplier) }
+  return api.call(tt, route.method, route.path, { ...route.call({ ...target, ...arranged }, arranged.integrationId), token })
 }
 
 t.test('the table drives every endpoint of the admin API in openapi.yaml', async (t) => {
@@ -226,13 +270,21 @@ for (const refusal of REFUSALS) {
   })
 }
 
-t.test('a refused token changes nothing: no integration is created or changed', async (t) => {
-  const before = await databases.db.selectFrom('integrations').select(['id', 'name', 'enabled', 'archived_at']).orderBy('id').execute()
+/** What an administrator's call may change: integrations, acknowledgements, order states, the audit trail. */
+const snapshot = async () => ({
+  integrations: await databases.db.selectFrom('integrations').select(['id', 'name', 'enabled', 'archived_at']).orderBy('id').execute(),
+  batches: await databases.db.selectFrom('batches').select(['id', 'acknowledged_at', 'acknowledged_by']).orderBy('id').execute(),
+  states: await databases.db.selectFrom('order_state').selectAll().orderBy('integration_id').orderBy('order_id').execute(),
+  audit: await databases.db.selectFrom('audit_events').select('id').orderBy('id').execute(),
+})
+
+t.test('a refused token changes nothing: no integration, batch, order state or audit event is created or changed', async (t) => {
+  const before = await snapshot()
   const expired = await signToken({ expiresIn: -3600 })
   for (const route of ROUTES.filter((r) => r.method !== 'GET')) {
     await api.call(t, route.method, route.path, { ...route.call(ownTarget, ownTarget.integrationId), token: expired })
   }
-  t.same(await databases.db.selectFrom('integrations').select(['id', 'name', 'enabled', 'archived_at']).orderBy('id').execute(), before)
+  t.same(await snapshot(), before)
 })
 
 // --- allowed callers ----------------------------------------------------------------------------------------------
@@ -246,9 +298,11 @@ t.test('a location_admin reaches every endpoint for its own location', async (t)
 
 t.test("a location_admin gets another location's integrations answered as if they did not exist", async (t) => {
   for (const route of ROUTES) {
-    const integrationId = route.mutates ? await freshIntegration(other) : otherTarget.integrationId
-    const res = await api.call(t, route.method, route.path, { ...route.call(otherTarget, integrationId), token: ownAdmin })
+    const arranged = !route.mutates ? { integrationId: otherTarget.integrationId } : route.arrange ? await route.arrange(other) : { integrationId: await freshIntegration(other) }
+    const before = await snapshot()
+    const res = await api.call(t, route.method, route.path, { ...route.call({ ...otherTarget, ...arranged }, arranged.integrationId), token: ownAdmin })
     t.equal(res.statusCode, route.otherLocation.status, label(route))
+    if (res.statusCode === 404) t.same(await snapshot(), before, `${label(route)}: nothing of the other location changed`)
     if (res.statusCode === 404) t.match(res.json.error.message, /^No integration /, `${label(route)}: the same message as for none`)
     if (route.otherLocation.check) t.ok(route.otherLocation.check(res, otherTarget), `${label(route)}: nothing of the other location`)
   }

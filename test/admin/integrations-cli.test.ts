@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import os from 'node:os'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { verifyPassword } from '../../src/auth/onec-credentials.js'
@@ -21,6 +22,17 @@ t.test('create prints id, login and password; only a scrypt hash of the password
   t.notMatch(found?.passwordHash, created.password)
   t.ok(await verifyPassword(created.password, found!.passwordHash))
   t.notOk(await verifyPassword(`${created.password}x`, found!.passwordHash))
+})
+
+t.test('create is audited naming the operating-system user, with role cli, and never the password', async (t) => {
+  const databases = await createTestDatabases(t)
+  const supplier = await createSupplier(databases.olvery)
+  const created = await createFromCli(databases, { company: supplier.companyId, name: 'Из командной строки', settings: SEED })
+  const events = await databases.db.selectFrom('audit_events').selectAll().where('integration_id', '=', created.id).execute()
+  t.equal(events.length, 1)
+  t.match(events[0], { action: 'create', role: 'cli', sub: `${os.userInfo().username}@${os.hostname()}` })
+  t.match(events[0]!.changes, { name: 'Из командной строки', login: created.login })
+  t.notMatch(JSON.stringify(events), created.password)
 })
 
 t.test('export_from starts the scan at midnight of that date in the location time zone', async (t) => {

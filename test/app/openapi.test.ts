@@ -175,6 +175,20 @@ t.test('every admin endpoint answers its documented success with a body that mat
   t.match(reported.json.reportedBy1C, { number1c: 'ТД00-000123' })
   await api.get(t, '/api/v1/integrations/{id}/preview', { params: { id } })
   await api.get(t, '/api/v1/integrations/{id}/preview', { params: { id }, query: { format: 'xml' } })
+  // The operator tools: a batch 1C queried and never acknowledged, acknowledged by hand; an order excluded (with each
+  // request example) and included again; then the audit trail of all of it.
+  await api.post(t, '/api/v1/integrations/{id}/reexport', { params: { id }, body: { orderIds: [order.id] } })
+  const silent = new OneCClient({ inject: app, login: created!['login'], password: created!['password'] })
+  await silent.checkauth()
+  await silent.query()
+  const latest = (await api.get(t, '/api/v1/integrations/{id}/batches', { params: { id } })).json.batches[0].id
+  t.equal((await api.post(t, '/api/v1/integrations/{id}/batches/{batchId}/acknowledge', { params: { id, batchId: latest } })).statusCode, 200)
+  const EXCLUSION = '/api/v1/integrations/{id}/orders/{orderIdOrNumber}/exclusion'
+  for (const example of Object.values<Json>(openApiDocument['paths'][EXCLUSION]['put']['requestBody']['content']['application/json']['examples'])) {
+    t.equal((await api.put(t, EXCLUSION, { params: { id, orderIdOrNumber: order.number }, body: example['value'] })).statusCode, 200)
+  }
+  t.equal((await api.delete(t, EXCLUSION, { params: { id, orderIdOrNumber: order.number } })).statusCode, 200)
+  t.equal((await api.get(t, '/api/v1/integrations/{id}/audit', { params: { id } })).statusCode, 200)
   for (const example of Object.values<Json>(openApiDocument['paths']['/api/v1/integrations/{id}']['patch']['requestBody']['content']['application/json']['examples'])) {
     t.equal((await api.patch(t, '/api/v1/integrations/{id}', { params: { id }, body: example['value'] })).statusCode, 200)
   }

@@ -4,6 +4,7 @@
  */
 import t from 'tap'
 import type { components } from '../../src/console/web/generated/openapi.types.js'
+import { actorWords, changeWords } from '../../src/console/web/audit-words.js'
 import { failingWarning, pendingWords, queriesSinceSuccess } from '../../src/console/web/integration-state.js'
 import { dailyTotals } from '../../src/console/web/journal-days.js'
 import { describeDelivery, formatWallClock } from '../../src/console/web/order-words.js'
@@ -42,7 +43,7 @@ t.test('"did 1C get A-123?" in plain words, for every state of the order', async
     ['sent, never acknowledged', { lastSent: sent(5, 'f2') }, /^Заказ A-123 отправлен в 1С .*\(пакет № 5\), но 1С ещё не подтвердила его загрузку\.$/, 'wait'],
     ['never sent', {}, /^Нет, 1С ещё не получала заказ A-123: он уйдёт при следующем обмене\.$/, 'wait'],
     ['no payment matches', { inScope: false, reason: 'no matching payment', matchedRule: null, pending: false }, /^Нет: заказ A-123 не попадает в выгрузку/, 'info'],
-    ['excluded', { inScope: false, reason: 'excluded', pending: false, excluded: { at: '2026-03-11T09:00:00.000Z', reason: 'дубль' } }, /^Заказ A-123 исключён из выгрузки администратором .*: дубль\.$/, 'info'],
+    ['excluded', { inScope: false, reason: 'excluded', pending: false, excluded: { at: '2026-03-11T09:00:00.000Z', by: 'ivanova@example.ru', reason: 'дубль' } }, /^Заказ A-123 исключён из выгрузки администратором ivanova@example\.ru .*: дубль\. Пока он исключён, 1С его не получит/, 'info'],
     ['cannot be sent', { notExportable: 'Номер is longer than 11 characters', currentFingerprint: null }, /^Заказ A-123 нельзя отправить в 1С: Номер is longer than 11 characters$/, 'warn'],
   ]
   for (const [name, overrides, headline, tone] of cases) {
@@ -75,6 +76,27 @@ t.test('the details say why: the rule, each payment, poison suspicion, tracking,
   t.notMatch(text, /Подходит под правило/, 'no rule matched')
   t.match(describeDelivery(status({ isolated: true, unacknowledgedServes: 9 })).details[0], /отправляется отдельно от других/, 'isolated says more than the count')
   t.equal(formatWallClock('2026-03-10'), '10.03.2026')
+})
+
+t.test('the audit trail in plain words: who, and what each action changed', async (t) => {
+  t.equal(actorWords({ sub: 'ivanova@example.ru', role: 'location_admin' }), 'ivanova@example.ru (администратор локации)')
+  t.equal(actorWords({ sub: 'root@ops', role: 'cli' }), 'root@ops (команда npm run integrations)')
+  t.equal(actorWords({ sub: 'x', role: 'auditor' }), 'x (auditor)', 'a role it does not know is shown as it is')
+  const settings = { from: { paymentrules: [{ status: 'purchased' }], paymentmethod_name: 'Карта' }, to: { paymentrules: [{ status: 'purchased' }], paymentmethod_name: 'Эквайринг', bom: true } }
+  t.same(changeWords({ action: 'update', changes: { name: { from: 'А', to: 'Б' }, settings } }), [
+    'Наименование: «А» → «Б».',
+    'Настройки, bom: не задано → true',
+    'Настройки, paymentmethod_name: "Карта" → "Эквайринг"',
+  ], 'only the keys that changed')
+  t.same(changeWords({ action: 'rotate_credentials', changes: { login: { from: 'a', to: 'b' }, revokedSessions: 2 } }), [
+    'Выдан новый пароль 1С, старый перестал действовать.',
+    'Логин 1С: «a» → «b».',
+    'Прервано сеансов обмена 1С: 2.',
+  ])
+  t.same(changeWords({ action: 'reexport', changes: { from: null, orderIds: ['x', 'y'], cleared: 1 } }), ['Отправить заново: 2 заказа по списку; снова ждут отправки: 1.'])
+  t.same(changeWords({ action: 'acknowledge', changes: { batchId: 42, orderCount: 5 } }), ['Пакет № 42 (5 заказов) подтверждён вручную: заказы считаются доставленными, как после success 1С.'])
+  t.same(changeWords({ action: 'exclude', changes: { number: 'A-1', reason: 'Дубль', previousReason: 'Тест' } }), ['Заказ A-1 исключён из выгрузки. Причина: «Дубль». Прежняя причина: «Тест».'])
+  t.match(changeWords({ action: 'include', changes: { number: 'A-1', exclusion: { at: '2026-03-11T09:00:00.000Z', by: 'ivanova', reason: 'Дубль' } } })[0], /^Заказ A-1 снова выгружается в 1С\. Был исключён .*, ivanova: «Дубль»\.$/)
 })
 
 t.test('the settings check as typed: JSON, quotes, and the schema of openapi.yaml with JSON paths', async (t) => {

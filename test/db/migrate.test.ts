@@ -21,6 +21,7 @@ t.test('migrations from an empty database create the commerceml schema', async (
   const { applied } = await migrate(databases)
   t.same(applied, files.map((f) => f.name))
   t.same(await tables(databases.db, 'commerceml'), [
+    'audit_events',
     'batch_items',
     'batches',
     'credentials',

@@ -1,11 +1,14 @@
 /**
  * Uploads from 1C (PROTOCOL.md §1.3, §3.5, §3.6, §8): `file` chunks are stored raw and appended in order whatever their
  * Content-Type, within `file_limit` per chunk and a limit per session; `import` completes the file (size, sha256) and
- * imports it (what it imports is tested in test/import/). FILE_LIMIT_BYTES is 1024 here so the limits are cheap to
- * reach.
+ * imports it (what it imports is tested in test/import/); a body over `file_limit` is answered with a failure 1C can
+ * read, over a real socket too. FILE_LIMIT_BYTES is 1024 here so the limits are cheap to reach.
  */
 import { createHash, randomUUID } from 'node:crypto'
+import net from 'node:net'
+import type { AddressInfo } from 'node:net'
 import t from 'tap'
+import { DISCARD_FACTOR } from '../../src/exchange/raw-body.js'
 import { createIntegration } from '../helpers/integrations.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { OneCClient } from '../helpers/onec-client.js'
@@ -268,4 +271,120 @@ t.test('the 1C client with a Content-Type on its file POSTs uploads the same byt
   t.ok(result.ok, result.problems.join('; '))
   const upload = await databases.db.selectFrom('uploads').select('sha256').where('filename', '=', 'orders-json_1.xml').executeTakeFirstOrThrow()
   t.equal(upload.sha256, createHash('sha256').update(bytes).digest('hex'))
+})
+
+// --- oversized bodies over a real socket ---------------------------------------------------------------------------
+
+interface RawAnswer {
+  /** Why a write failed (the service closed the connection while the body was being sent), or null. */
+  writeError: string | null
+  /** Body bytes the client managed to hand to its socket. */
+  written: number
+  statusLine: string
+  headers: Record<string, string>
+  body: string
+}
+
+const PIECE = 64 * 1024
+
+/**
+ * A `mode=file` POST written to the socket the way 1C sends one: the whole body first (chunked, or with a
+ * Content-Length, `declared` when it should differ from the body), and only then the answer is read, until the
+ * service closes the connection.
+ */
+function rawFilePost(port: number, session: Session, body: { bytes: number; chunked: boolean; declared?: number }): Promise<RawAnswer> {
+  const framing = body.chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${body.declared ?? body.bytes}`
+  const head = `POST /1c_exchange?type=sale&mode=file&filename=huge.xml HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${session.cookie}\r\n${framing}\r\n\r\n`
+  return new Promise((resolve) => {
+    const received: Buffer[] = []
+    let writeError: string | null = null
+    let written = 0
+    const socket = net.connect(port, '127.0.0.1')
+    const write = (data: Buffer | string) =>
+      new Promise<boolean>((done) => socket.write(data, (error) => done(!error || ((writeError ??= error.message), false))))
+    socket.on('data', (chunk: Buffer) => received.push(chunk))
+    socket.on('error', (error) => void (writeError ??= error.message))
+    socket.on('close', () => {
+      const text = Buffer.concat(received).toString('utf8')
+      const [top = '', ...rest] = text.split('\r\n\r\n')
+      const [statusLine = '', ...lines] = top.split('\r\n')
+      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]))
+      resolve({ writeError, written, statusLine, headers, body: rest.join('\r\n\r\n') })
+    })
+    const send = async () => {
+      if (!(await write(head))) return
+      const piece = Buffer.alloc(PIECE, 0x43)
+      while (written < body.bytes) {
+        const part = piece.subarray(0, Math.min(PIECE, body.bytes - written))
+        const framed = body.chunked ? Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]) : part
+        if (!(await write(framed))) return
+        written += part.length
+      }
+      if (body.chunked) await write('0\r\n\r\n')
+    }
+    socket.on('connect', () => void send())
+  })
+}
+
+/** An app whose file_limit is larger than what the loopback's socket buffers hold: a body of 5 of them cannot sit there. */
+const BIG_LIMIT = 4 * 1024 * 1024
+const big = await buildTestApp(t, { env: { FILE_LIMIT_BYTES: String(BIG_LIMIT) }, databases })
+await big.app.listen({ host: '127.0.0.1', port: 0 })
+await app.listen({ host: '127.0.0.1', port: 0 })
+const portOf = (server: typeof app) => (server.server.address() as AddressInfo).port
+
+for (const chunked of [false, true]) {
+  const form = chunked ? 'chunked' : 'with a Content-Length'
+  t.test(`a body of 5 × file_limit ${form} is read to its end and answered with a failure naming the limit, then the connection closes`, async (t) => {
+    const s = await openSession()
+    const answer = await rawFilePost(portOf(big.app), s, { bytes: 5 * BIG_LIMIT, chunked })
+    t.equal(answer.writeError, null, 'the whole body was sent: no reset, no broken pipe')
+    t.equal(answer.written, 5 * BIG_LIMIT)
+    t.equal(answer.statusLine, 'HTTP/1.1 200 OK')
+    t.equal(answer.headers['content-type'], 'text/plain; charset=UTF-8')
+    t.equal(answer.headers['connection'], 'close')
+    t.equal(answer.body, `failure\nFile chunk too large: each POST may carry at most file_limit=${BIG_LIMIT} bytes (the value answered by init).`)
+    t.equal(await storedUpload(s.sessionId, 'huge.xml'), null, 'nothing stored')
+  })
+}
+
+t.test(`a body larger than ${DISCARD_FACTOR} × file_limit is not read to its end: the service answers and closes`, async (t) => {
+  const s = await openSession()
+  // Far more than the bound and the socket buffers together: a service reading without end would take it all.
+  const attempted = 64 * 1024 * 1024
+  const answer = await rawFilePost(portOf(app), s, { bytes: attempted, chunked: true })
+  t.not(answer.writeError, null, 'the connection was closed while the client was still sending')
+  t.ok(answer.written < attempted, `${answer.written} of ${attempted} bytes written`)
+  t.equal(await storedUpload(s.sessionId, 'huge.xml'), null, 'nothing stored')
+})
+
+t.test(`a Content-Length over ${DISCARD_FACTOR} × file_limit is answered at once, before any of the body`, async (t) => {
+  const s = await openSession()
+  // Only the headers are sent: the answer must come without the service waiting for the body.
+  const answer = await rawFilePost(portOf(app), s, { bytes: 0, chunked: false, declared: DISCARD_FACTOR * FILE_LIMIT + 1 })
+  t.equal(answer.statusLine, 'HTTP/1.1 200 OK')
+  t.equal(answer.headers['connection'], 'close')
+  t.match(answer.body, new RegExp(`^failure\\nFile chunk too large: each POST may carry at most file_limit=${FILE_LIMIT} bytes`))
+})
+
+t.test('a chunk of exactly file_limit over the socket is stored, and the connection stays usable', async (t) => {
+  const s = await openSession()
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(portOf(app), '127.0.0.1', () => {
+      const request = (name: string) =>
+        `POST /1c_exchange?type=sale&mode=file&filename=${name} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${s.cookie}\r\nContent-Length: ${FILE_LIMIT}\r\n\r\n${'D'.repeat(FILE_LIMIT)}`
+      socket.write(request('exact-1.xml') + request('exact-2.xml'))
+    })
+    let text = ''
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8')
+      if ((text.match(/success\n/g) ?? []).length === 2) socket.end()
+    })
+    socket.on('close', () => resolve(text))
+    socket.on('error', reject)
+  })
+  t.equal((answer.match(/HTTP\/1\.1 200 OK/g) ?? []).length, 2, 'two answers on one connection')
+  t.notMatch(answer, /connection: close/i)
+  t.equal((await storedUpload(s.sessionId, 'exact-1.xml'))?.bytes.length, FILE_LIMIT)
+  t.equal((await storedUpload(s.sessionId, 'exact-2.xml'))?.bytes.length, FILE_LIMIT)
 })

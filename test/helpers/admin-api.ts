@@ -143,7 +143,7 @@ export class AdminApi {
   ) {}
 
   /** One request; `path` is the documented template, e.g. `/api/v1/integrations/{id}`. */
-  async call(t: Checker, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, call: ApiCall = {}): Promise<CheckedResponse> {
+  async call(t: Checker, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, call: ApiCall = {}): Promise<CheckedResponse> {
     const url = fillPath(path, call.params)
     const search = new URLSearchParams(Object.entries(call.query ?? {}).map(([k, v]): [string, string] => [k, String(v)])).toString()
     const headers: Record<string, string> = { ...call.headers }
@@ -167,6 +167,9 @@ export class AdminApi {
   }
   post(t: Checker, path: string, call?: ApiCall) {
     return this.call(t, 'POST', path, call)
+  }
+  put(t: Checker, path: string, call?: ApiCall) {
+    return this.call(t, 'PUT', path, call)
   }
   patch(t: Checker, path: string, call?: ApiCall) {
     return this.call(t, 'PATCH', path, call)

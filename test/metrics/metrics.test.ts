@@ -6,12 +6,13 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { createIntegration, supplierIntegration } from '../helpers/integrations.js'
+import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
 import { OneCClient } from '../helpers/onec-client.js'
 import { sampleValue } from '../helpers/prometheus-text.js'
 
-const { app, databases } = await buildTestApp(t)
+const { app, databases } = await buildTestApp(t, { env: HS256_ENV })
 
 async function scrape(target = app): Promise<string> {
   const res = await target.inject({ method: 'GET', url: '/metrics' })
@@ -140,6 +141,32 @@ t.test('an order served again after 3 serves without success counts as a poison 
   await client.checkauth()
   await client.query()
   t.equal(await scrapeUntil('onec_poison_suspects_total', labels, 1), 1, 'the 4th serve')
+})
+
+t.test('an excluded order is counted as excluded, and not as unacknowledged or suspect, until it is included again', async (t) => {
+  const { id, client, supplier } = await setup(0)
+  const order = await createOrder(databases.olvery, supplier)
+  const labels = { integration_id: id }
+  for (let serve = 1; serve <= 3; serve++) {
+    await client.checkauth()
+    await client.query()
+  }
+  let text = await scrape()
+  t.equal(sampleValue(text, 'onec_unacknowledged_orders', labels), 1)
+  t.equal(sampleValue(text, 'onec_poison_suspect_orders', labels), 1)
+  t.equal(sampleValue(text, 'onec_excluded_orders', labels), 0)
+
+  const exclusion = { method: 'PUT' as const, url: `/api/v1/integrations/${id}/orders/${order.number}/exclusion`, headers: { authorization: `Bearer ${await systemOperatorToken()}` } }
+  t.equal((await app.inject({ ...exclusion, payload: { reason: 'Тестовый заказ' } })).statusCode, 200)
+  text = await scrape()
+  t.equal(sampleValue(text, 'onec_excluded_orders', labels), 1)
+  t.equal(sampleValue(text, 'onec_unacknowledged_orders', labels), 0)
+  t.equal(sampleValue(text, 'onec_poison_suspect_orders', labels), 0)
+
+  t.equal((await app.inject({ ...exclusion, method: 'DELETE' })).statusCode, 200)
+  text = await scrape()
+  t.equal(sampleValue(text, 'onec_excluded_orders', labels), 0)
+  t.equal(sampleValue(text, 'onec_unacknowledged_orders', labels), 1, 'sent and still unacknowledged')
 })
 
 t.test('the scrape answers without the database: per-integration gauges left out and onec_metrics_database_up 0', async (t) => {

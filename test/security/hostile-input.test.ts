@@ -84,7 +84,7 @@ t.test('every method on the 1C paths answers HTTP 200 failure, bodies and odd co
     t.equal(res.headers['content-type'], 'text/plain; charset=UTF-8')
     t.match(res.body, new RegExp(`^failure\\nMethod ${method} is not used by the exchange`))
   }
-  t.notOk(app.routeList.some((r) => r.startsWith('PUT ')), 'the catch-all methods stay out of routeList (openapi.yaml)')
+  t.notOk(app.routeList.some((r) => r.startsWith('PUT ') && r.includes('1c_exchange')), 'the catch-all methods stay out of routeList (openapi.yaml)')
 })
 
 t.test('URLs are logged with every spelling of sessid redacted', async (t) => {

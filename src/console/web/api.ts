@@ -10,9 +10,11 @@ export type Schemas = components['schemas']
 export type Integration = Schemas['Integration']
 export type Company = Schemas['Company']
 export type Batch = Schemas['Batch']
+export type OrderStatus = Schemas['OrderDeliveryStatus']
+export type AuditEvent = Schemas['AuditEvent']
 export type Problem = Schemas['Problem']
 
-type Method = 'get' | 'post' | 'patch' | 'delete'
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 type ApiPath = Extract<keyof paths, `/api/v1/${string}`>
 type PathsWith<M extends Method> = { [P in ApiPath]: paths[P][M] extends { responses: unknown } ? P : never }[ApiPath]
 type Operation<P extends ApiPath, M extends Method> = Extract<paths[P][M], { responses: unknown }>
@@ -128,6 +130,7 @@ async function callJson<M extends Method, P extends PathsWith<M>>(
 export const api = {
   get: <P extends PathsWith<'get'>>(path: P, options?: CallOptions<Operation<P, 'get'>>) => callJson('get', path, options),
   post: <P extends PathsWith<'post'>>(path: P, options?: CallOptions<Operation<P, 'post'>>) => callJson('post', path, options),
+  put: <P extends PathsWith<'put'>>(path: P, options?: CallOptions<Operation<P, 'put'>>) => callJson('put', path, options),
   patch: <P extends PathsWith<'patch'>>(path: P, options?: CallOptions<Operation<P, 'patch'>>) => callJson('patch', path, options),
   delete: <P extends PathsWith<'delete'>>(path: P, options?: CallOptions<Operation<P, 'delete'>>) => callJson('delete', path, options),
 

@@ -1,8 +1,8 @@
 /**
  * An integration's page: who and what it is, its actions (enable or disable, a new 1C password shown once,
- * archive), then its sections, top to bottom. The operator tools the API does not offer yet (acknowledging a batch
- * by hand, excluding an order, the audit trail of changes) get sections of their own in `SECTIONS` once it does; the
- * page shows nothing of them before, rather than buttons that could not work.
+ * archive), then its sections, top to bottom (`SECTIONS`). The operator tools live where the question is asked:
+ * acknowledging a batch by hand in the journal (on its latest unacknowledged batch), excluding and including an
+ * order in the order lookup; the audit trail of every such action is a section of its own.
  */
 import { api, type Company, type Integration } from './api.js'
 import { credentialsView } from './credentials.js'
@@ -20,8 +20,9 @@ import { hrefOf, linkHandler } from './router.js'
 import { settingsSection } from './settings-section.js'
 import { uploadsSection } from './uploads-section.js'
 import { announce, attempt, badge, confirmAction, copyableField, loading } from './views.js'
+import { auditSection } from './audit-section.js'
 
-const SECTIONS: readonly Section[] = [orderSection, journalSection, previewSection, reexportSection, uploadsSection, settingsSection]
+const SECTIONS: readonly Section[] = [orderSection, journalSection, previewSection, reexportSection, uploadsSection, auditSection, settingsSection]
 
 function facts(context: IntegrationContext): HTMLElement {
   const { integration, company } = context
@@ -34,7 +35,7 @@ function facts(context: IntegrationContext): HTMLElement {
     row('Логин 1С', h('code', null, integration.login)),
     row('Пароль выдан', formatDateTime(integration.credentialsRotatedAt)),
     row('Последний запрос 1С (query)', formatDateTime(integration.lastQueryAt)),
-    row('Последнее подтверждение 1С (success)', formatDateTime(integration.lastSuccessAt)),
+    row('Последнее подтверждение загрузки (success 1С или вручную)', formatDateTime(integration.lastSuccessAt)),
     row('Создана', formatDateTime(integration.createdAt)),
   )
 }

@@ -1,16 +1,18 @@
 /**
- * «Журнал обменов»: every `query` answer of 1C, newest first, with its orders, size and whether 1C acknowledged it;
- * above, the chart of exchanges and orders per day over the last four weeks; below, one batch opened: its orders and
- * the document exactly as 1C received it. Only 1C acknowledges today (its `success` to its own session's `query`), so
- * "who" is that session; an acknowledgement by an operator would be named here once the API records one.
+ * «Журнал обменов»: every `query` answer of 1C, newest first, with its orders, size and who acknowledged it (1C, by
+ * its `success` to its own session's `query`, or an administrator by hand); above, the chart of exchanges and orders
+ * per day over the last four weeks; below, one batch opened: its orders and the document exactly as 1C received it.
+ *
+ * When the latest batch is unacknowledged, the administrator may acknowledge it by hand (EXPORT-SEMANTICS.md rule 9)
+ * after checking in 1C that it arrived: the confirmation says what that means before anything is sent.
  */
 import { api, type Batch } from './api.js'
 import { h, show } from './dom.js'
 import { count, formatBytes, formatDateTime, ORDERS } from './format.js'
-import type { IntegrationContext } from './integration-context.js'
+import { isReadOnly, type IntegrationContext } from './integration-context.js'
 import { journalChart } from './journal-chart.js'
 import { dailyTotals } from './journal-days.js'
-import { attempt, loading, section } from './views.js'
+import { announce, attempt, confirmAction, loading, section } from './views.js'
 
 const CHART_DAYS = 28
 const PAGE = 200
@@ -21,6 +23,7 @@ const ROWS_STEP = 20
 const SHOWN_DOCUMENT_BYTES = 2 * 1024 * 1024
 
 function acknowledgement(batch: Batch): string {
+  if (batch.acknowledged && batch.acknowledgedBy !== '1C') return `да, ${formatDateTime(batch.acknowledgedAt)} — вручную, ${batch.acknowledgedBy ?? 'администратор'}`
   if (batch.acknowledged) return `да, ${formatDateTime(batch.acknowledgedAt)} — 1С, сеанс ${batch.sessionId.slice(0, 8)}`
   if (batch.superseded) return 'нет: 1С не подтвердила, заказы ушли снова в более позднем пакете'
   return 'нет, ждём подтверждения 1С'
@@ -95,8 +98,46 @@ function batchDetail(context: IntegrationContext, batchId: number): HTMLElement 
   return holder
 }
 
+/**
+ * Rule 9 on the journal's latest batch while 1C has not acknowledged it: what it means, asked before it is done. The
+ * API acknowledges only the latest batch; when another came meanwhile, its 409 is shown in its words.
+ */
+function acknowledgeByHand(context: IntegrationContext, latest: Batch | undefined, reload: () => Promise<void>): HTMLElement | null {
+  if (!latest || latest.acknowledged || isReadOnly(context.integration)) return null
+  const outcome = h('div')
+  const button = h('button', { type: 'button', class: 'secondary' }, 'Подтвердить загрузку вручную')
+  button.addEventListener('click', async () => {
+    const confirmed = await confirmAction({
+      title: `Подтвердить пакет № ${latest.id} вручную?`,
+      text:
+        `Делайте это, только если проверили в 1С, что заказы пакета № ${latest.id} (${count(latest.orderCount, ORDERS)}, запрос ${formatDateTime(latest.createdAt)}) в ней есть: ` +
+        'например, 1С загрузила пакет, но подтверждение (success) до сервиса не дошло. Сервис сочтёт эти заказы доставленными, как если бы 1С ответила success: ' +
+        'они больше не будут отправляться, пока не изменятся, а 1С перестанет получать этот пакет снова и снова. Если 1С их на самом деле не загрузила, ' +
+        'они до неё не дойдут — понадобится повторная выгрузка. Подтверждение записывается в журнал действий с вашим именем.',
+      confirm: 'Подтвердить загрузку',
+    })
+    if (!confirmed) return
+    button.disabled = true
+    const acknowledged = await attempt(outcome, () =>
+      api.post('/api/v1/integrations/{id}/batches/{batchId}/acknowledge', { params: { id: context.integration.id, batchId: String(latest.id) } }),
+    'Пакет не подтверждён. Сервис ответил:')
+    button.disabled = false
+    if (!acknowledged) return
+    announce(`Пакет № ${acknowledged.id} подтверждён вручную: его заказы считаются доставленными.`)
+    await reload()
+  })
+  return h(
+    'div',
+    { class: 'acknowledge' },
+    h('p', { class: 'note' }, `Последний пакет, № ${latest.id} от ${formatDateTime(latest.createdAt)}, 1С не подтвердила. Если вы проверили в 1С, что он загружен, подтвердите его вручную.`),
+    h('div', { class: 'toolbar' }, button),
+    outcome,
+  )
+}
+
 export function journalSection(context: IntegrationContext): HTMLElement {
   const id = context.integration.id
+  const byHand = h('div')
   const chart = h('div', null, loading())
   const rows = h('div')
   const detail = h('div')
@@ -165,6 +206,7 @@ export function journalSection(context: IntegrationContext): HTMLElement {
       return true
     })
     if (!loaded) return show(chart)
+    show(byHand, acknowledgeByHand(context, batches[0], load))
     const oldest = batches[batches.length - 1]
     const cut = cursor !== null && oldest !== undefined && Date.parse(oldest.createdAt) >= since
     show(
@@ -176,5 +218,5 @@ export function journalSection(context: IntegrationContext): HTMLElement {
   }
   refresh.addEventListener('click', () => void load())
   void load()
-  return section('Журнал обменов', h('div', { class: 'toolbar' }, refresh), problems, chart, rows, detail)
+  return section('Журнал обменов', h('div', { class: 'toolbar' }, refresh), problems, byHand, chart, rows, detail)
 }

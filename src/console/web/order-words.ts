@@ -59,7 +59,8 @@ function answer(status: Status): Omit<DeliveryWords, 'details'> {
   if (status.reason === 'other company') return { tone: 'info', headline: `Заказ ${n} — заказ другой компании: эта интеграция его не выгружает.` }
   if (status.reason === 'excluded') {
     const why = status.excluded?.reason ? `: ${status.excluded.reason}` : ''
-    return { tone: 'info', headline: `Заказ ${n} исключён из выгрузки администратором ${formatDateTime(status.excluded?.at)}${why}.` }
+    const who = status.excluded?.by ? ` ${status.excluded.by}` : ''
+    return { tone: 'info', headline: `Заказ ${n} исключён из выгрузки администратором${who} ${formatDateTime(status.excluded?.at)}${why}. Пока он исключён, 1С его не получит, как бы он ни менялся.` }
   }
   if (!status.inScope) {
     return { tone: 'info', headline: `Нет: заказ ${n} не попадает в выгрузку — ни один его платёж не подходит под правила интеграции.` }

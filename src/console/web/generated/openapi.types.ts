@@ -230,6 +230,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/{id}/batches/{batchId}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The integration's id. An integration of another location answers 404, as one that does not exist. */
+                id: components["parameters"]["integrationId"];
+                batchId: components["parameters"]["batchId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledges the latest batch by hand, exactly as 1C's `success` would (EXPORT-SEMANTICS.md rule 9).
+         * @description For 1C set-ups that load a batch and never send `success` (some releases of the 1C-Bitrix exchange module, a
+         *     proxy that drops the last request): 1C is then sent the same batch again and again
+         *     (`OnecRepeatedQueriesWithoutSuccess`). Check in 1C that the batch's orders arrived, then acknowledge it: its
+         *     orders count as delivered at the documents it carried (an order that changed since stays pending), the
+         *     watermark moves as on `success`, and the integration's `lastSuccessAt` and the queries since success are
+         *     reset. A `success` 1C sends for it afterwards changes nothing.
+         *
+         *     Only the integration's latest batch, while unacknowledged: any other batch, or the latest once acknowledged,
+         *     answers 409 `BATCH_NOT_ACKNOWLEDGEABLE` naming the latest in `details.latestBatchId`. The batch then shows
+         *     `acknowledgedBy` with the administrator's `sub`. Audited (`acknowledge`). No body is needed.
+         */
+        post: operations["acknowledgeBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integrations/{id}/orders/{orderIdOrNumber}": {
         parameters: {
             query?: never;
@@ -241,12 +274,85 @@ export interface paths {
                  * @description The order's id (UUID) or its number as the platform shows it (e.g. `A-123`), looked up among the orders
                  *     of the integration's company. Orders of other companies answer 404.
                  */
-                orderIdOrNumber: string;
+                orderIdOrNumber: components["parameters"]["orderIdOrNumber"];
             };
             cookie?: never;
         };
         /** "Did 1C get order A-123?": in scope or not and why, last sent, last acknowledged, pending now, and what 1C reported. */
         get: operations["getOrderDeliveryStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{id}/orders/{orderIdOrNumber}/exclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The integration's id. An integration of another location answers 404, as one that does not exist. */
+                id: components["parameters"]["integrationId"];
+                /**
+                 * @description The order's id (UUID) or its number as the platform shows it (e.g. `A-123`), looked up among the orders
+                 *     of the integration's company. Orders of other companies answer 404.
+                 */
+                orderIdOrNumber: components["parameters"]["orderIdOrNumber"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Excludes the order from this integration (EXPORT-SEMANTICS.md rule 10); it is never sent while excluded.
+         * @description A test order, or one the accountant entered in 1C by hand: from now on the next `query` leaves it out, and so
+         *     does every later one, whatever changes (a payment, a refund, a cancellation), until it is included again.
+         *     The order status then shows `reason: excluded` and `excluded` with when, by whom (`sub`) and why.
+         *
+         *     Nothing else of the order's state changes: if it is in a batch 1C has not acknowledged yet, that batch stays
+         *     as it is (acknowledged, by 1C or by hand, 1C has the order; superseded, the order waits unsent). Excluding an
+         *     order excluded already with another reason replaces the exclusion; with the same reason it changes nothing.
+         *     Audited (`exclude`). Answers the order's status.
+         */
+        put: operations["excludeOrder"];
+        post?: never;
+        /**
+         * Includes an excluded order again; it is pending when its document differs from the one 1C acknowledged.
+         * @description The next `query` looks at the order whatever changed while it was excluded: if its document (fingerprint)
+         *     differs from the last one 1C acknowledged, or 1C never acknowledged one, it is sent; if not, nothing is sent.
+         *     An order that is not excluded is left as it is. Audited (`include`, with the exclusion it ended). Answers
+         *     the order's status.
+         */
+        delete: operations["includeOrder"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{id}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The integration's id. An integration of another location answers 404, as one that does not exist. */
+                id: components["parameters"]["integrationId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The audit trail, newest first, a page at a time.
+         * @description Every administrator action on the integration: `create`, `update` (name, settings), `enable`, `disable`,
+         *     `rotate_credentials`, `archive`, `reexport`, `acknowledge` (a batch by hand), `exclude` and `include` (an
+         *     order), with when (`at`), who (`sub` and `role` of the token; the integrations command records the
+         *     operating-system user with role `cli`) and what changed (`changes`, see AuditEvent). A password or its hash
+         *     is never recorded. Each event is written in the transaction of the action, so there is one exactly when
+         *     the action took effect; a request that changed nothing (a value set to what it was) records none. Kept as
+         *     long as the journal.
+         *
+         *     Cursor pagination as for the journal: pass the answer's `nextCursor` as `cursor` for the next older page.
+         */
+        get: operations["listAuditEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -367,13 +473,13 @@ export interface components {
         /**
          * @description Every admin API error. `code` is one of `BAD_REQUEST`, `INVALID_SETTINGS`, `UNKNOWN_COMPANY` (400),
          *     `UNAUTHORIZED` (401), `FORBIDDEN` (403), `NOT_FOUND` (404), `CONFLICT`, `AMBIGUOUS_ORDER_NUMBER`,
-         *     `INTEGRATION_ARCHIVED` (409), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `INTERNAL` (500),
+         *     `INTEGRATION_ARCHIVED`, `BATCH_NOT_ACKNOWLEDGEABLE` (409), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `INTERNAL` (500),
          *     `ADMIN_API_NOT_CONFIGURED` (503). `details.problems` lists validation problems as `{ path, message }`.
          */
         Error: {
             error: {
                 /** @enum {unknown} */
-                code: "BAD_REQUEST" | "INVALID_SETTINGS" | "UNKNOWN_COMPANY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "AMBIGUOUS_ORDER_NUMBER" | "INTEGRATION_ARCHIVED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL" | "UNAVAILABLE" | "ADMIN_API_NOT_CONFIGURED";
+                code: "BAD_REQUEST" | "INVALID_SETTINGS" | "UNKNOWN_COMPANY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "AMBIGUOUS_ORDER_NUMBER" | "INTEGRATION_ARCHIVED" | "BATCH_NOT_ACKNOWLEDGEABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL" | "UNAVAILABLE" | "ADMIN_API_NOT_CONFIGURED";
                 /** @description A sentence a person can act on. */
                 message: string;
                 details?: {
@@ -401,6 +507,19 @@ export interface components {
                         /** Format: date-time */
                         createdAt: string;
                     }[];
+                };
+            };
+        };
+        NotAcknowledgeableError: {
+            error: {
+                /** @constant */
+                code: "BATCH_NOT_ACKNOWLEDGEABLE";
+                message: string;
+                details: {
+                    /** @description The integration's latest batch */
+                    latestBatchId: number;
+                    /** @description Whether it is acknowledged already (then none may be, until the next `query`). */
+                    latestAcknowledged: boolean;
                 };
             };
         };
@@ -504,7 +623,7 @@ export interface components {
             lastQueryAt: string | null;
             /**
              * Format: date-time
-             * @description The last acknowledged batch.
+             * @description The last acknowledged batch (by 1C's `success`, or by an administrator).
              */
             lastSuccessAt: string | null;
         };
@@ -569,10 +688,17 @@ export interface components {
             byteCount: number;
             /** @example application/xml; charset=UTF-8 */
             contentType: string;
-            /** @description 1C answered `success` for this batch. */
+            /** @description Acknowledged: 1C answered `success` for this batch, or an administrator acknowledged it by hand (`acknowledgedBy`). */
             acknowledged: boolean;
             /** Format: date-time */
             acknowledgedAt: string | null;
+            /**
+             * @description Who acknowledged it: `1C` (its `success`), or the `sub` of the administrator who acknowledged it by hand
+             *     (`POST …/batches/{batchId}/acknowledge`, also in the audit trail); null while unacknowledged.
+             * @example 1C
+             * @example ivanova@example.ru
+             */
+            acknowledgedBy: string | null;
             /**
              * @description Not acknowledged, and a later batch of this integration exists: 1C will never confirm this one (its
              *     orders were sent again, with any newer changes, in a later batch).
@@ -658,9 +784,12 @@ export interface components {
             unacknowledgedServes: number;
             /** @description A suspected poison order, served alone (EXPORT-SEMANTICS.md rule 7). */
             isolated: boolean;
+            /** @description Set while an administrator excludes the order (`PUT …/exclusion`): when, who (`sub`) and why. */
             excluded: {
                 /** Format: date-time */
                 at: string;
+                /** @example ivanova@example.ru */
+                by: string | null;
                 reason: string | null;
             } | null;
             /**
@@ -820,6 +949,40 @@ export interface components {
             from: string | null;
             /** @description Ids of `orderIds` that are not orders of the integration's company (ignored). */
             unknownOrderIds: string[];
+        };
+        ExclusionRequest: {
+            /** @description Why the order is left out; shown in its status and the audit trail. */
+            reason: string;
+        };
+        AuditEvent: {
+            id: number;
+            /**
+             * Format: date-time
+             * @description When the action's transaction began.
+             */
+            at: string;
+            /** @description The `sub` of the token; for the integrations command, `<user>@<host>`. */
+            sub: string;
+            /** @description `location_admin`, `system_operator`, or `cli` (the integrations command). */
+            role: string;
+            /** @enum {unknown} */
+            action: "create" | "update" | "enable" | "disable" | "rotate_credentials" | "archive" | "reexport" | "acknowledge" | "exclude" | "include";
+            /**
+             * @description By action: `create` `{ name, companyId, settings, enabled, login }`; `update` `{ name?, settings? }`, each
+             *     `{ from, to }`; `enable`/`disable` `{ enabled: { from, to } }`; `rotate_credentials` `{ login?: { from, to },
+             *     revokedSessions }` (never the password); `archive` `{ enabled: { from, to }, archivedAt, revokedSessions }`;
+             *     `reexport` `{ from, orderIds, cleared, watermark }` (`from` the instant, or null); `acknowledge`
+             *     `{ batchId, orderCount }`; `exclude` `{ orderId, number, reason, previousReason? }`; `include`
+             *     `{ orderId, number, exclusion: { at, by, reason } }`.
+             */
+            changes: {
+                [key: string]: unknown;
+            };
+        };
+        AuditPage: {
+            events: components["schemas"]["AuditEvent"][];
+            /** @description Pass as `cursor` for the next older page; null on the last page. */
+            nextCursor: string | null;
         };
     };
     responses: {
@@ -1002,6 +1165,11 @@ export interface components {
         /** @description The integration's id. An integration of another location answers 404, as one that does not exist. */
         integrationId: string;
         batchId: string;
+        /**
+         * @description The order's id (UUID) or its number as the platform shows it (e.g. `A-123`), looked up among the orders
+         *     of the integration's company. Orders of other companies answer 404.
+         */
+        orderIdOrNumber: string;
         /** @description `sale` for orders. `checkauth` succeeds for any type (1C tests the connection with `catalog`). */
         type: string;
         mode: "checkauth" | "init" | "query" | "success" | "file" | "import" | "info";
@@ -1449,6 +1617,67 @@ export interface operations {
             503: components["responses"]["AdminApiNotConfigured"];
         };
     };
+    acknowledgeBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The integration's id. An integration of another location answers 404, as one that does not exist. */
+                id: components["parameters"]["integrationId"];
+                batchId: components["parameters"]["batchId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The batch, acknowledged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /**
+             * @description `BATCH_NOT_ACKNOWLEDGEABLE`: not the latest batch, or acknowledged already; `details.latestBatchId` names
+             *     the latest batch and `details.latestAcknowledged` says whether it is acknowledged. Or
+             *     `INTEGRATION_ARCHIVED`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BATCH_NOT_ACKNOWLEDGEABLE",
+                     *         "message": "Batch 41 is not the latest batch of the integration: only the latest, 42, can be acknowledged by hand, once checked in 1C",
+                     *         "details": {
+                     *           "latestBatchId": 42,
+                     *           "latestAcknowledged": false
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotAcknowledgeableError"] | components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminApiNotConfigured"];
+        };
+    };
     getOrderDeliveryStatus: {
         parameters: {
             query?: never;
@@ -1460,7 +1689,7 @@ export interface operations {
                  * @description The order's id (UUID) or its number as the platform shows it (e.g. `A-123`), looked up among the orders
                  *     of the integration's company. Orders of other companies answer 404.
                  */
-                orderIdOrNumber: string;
+                orderIdOrNumber: components["parameters"]["orderIdOrNumber"];
             };
             cookie?: never;
         };
@@ -1491,6 +1720,172 @@ export interface operations {
                     "application/json": components["schemas"]["AmbiguousOrderError"];
                 };
             };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminApiNotConfigured"];
+        };
+    };
+    excludeOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The integration's id. An integration of another location answers 404, as one that does not exist. */
+                id: components["parameters"]["integrationId"];
+                /**
+                 * @description The order's id (UUID) or its number as the platform shows it (e.g. `A-123`), looked up among the orders
+                 *     of the integration's company. Orders of other companies answer 404.
+                 */
+                orderIdOrNumber: components["parameters"]["orderIdOrNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExclusionRequest"];
+            };
+        };
+        responses: {
+            /** @description The order's delivery status, now excluded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDeliveryStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /**
+             * @description `AMBIGUOUS_ORDER_NUMBER`: the company has orders with this number in several locations; `details.orders`
+             *     lists them (ask again by `orderId`). Or `INTEGRATION_ARCHIVED`: an archived integration cannot change.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmbiguousOrderError"] | components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminApiNotConfigured"];
+        };
+    };
+    includeOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The integration's id. An integration of another location answers 404, as one that does not exist. */
+                id: components["parameters"]["integrationId"];
+                /**
+                 * @description The order's id (UUID) or its number as the platform shows it (e.g. `A-123`), looked up among the orders
+                 *     of the integration's company. Orders of other companies answer 404.
+                 */
+                orderIdOrNumber: components["parameters"]["orderIdOrNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's delivery status, no longer excluded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDeliveryStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /**
+             * @description `AMBIGUOUS_ORDER_NUMBER`: the company has orders with this number in several locations; `details.orders`
+             *     lists them (ask again by `orderId`). Or `INTEGRATION_ARCHIVED`: an archived integration cannot change.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmbiguousOrderError"] | components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["AdminApiNotConfigured"];
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The integration's id. An integration of another location answers 404, as one that does not exist. */
+                id: components["parameters"]["integrationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the audit trail. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "events": [
+                     *         {
+                     *           "id": 7,
+                     *           "at": "2026-03-14T18:05:13.000Z",
+                     *           "sub": "ivanova@example.ru",
+                     *           "role": "location_admin",
+                     *           "action": "exclude",
+                     *           "changes": {
+                     *             "orderId": "7d1e9b52-3c4a-4f0e-8b6d-1a2c3e4f5a6b",
+                     *             "number": "A-123",
+                     *             "reason": "Тестовый заказ"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": 6,
+                     *           "at": "2026-03-14T17:40:02.000Z",
+                     *           "sub": "ivanova@example.ru",
+                     *           "role": "location_admin",
+                     *           "action": "rotate_credentials",
+                     *           "changes": {
+                     *             "login": {
+                     *               "from": "1c-ab12cd34ef",
+                     *               "to": "romashka-1c"
+                     *             },
+                     *             "revokedSessions": 1
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextCursor": "6"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["AdminApiNotConfigured"];
         };
