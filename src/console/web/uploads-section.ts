@@ -4,10 +4,10 @@
  * unmatched ones (recorded, never applied), errors, and the first problems in the API's words.
  */
 import { api, type Schemas } from './api.js'
-import { h, show } from './dom.js'
+import { h } from './dom.js'
 import { formatBytes, formatDateTime } from './format.js'
 import type { IntegrationContext } from './integration-context.js'
-import { attempt, loading, section } from './views.js'
+import { pagedTable, section } from './views.js'
 
 type Upload = Schemas['Upload']
 
@@ -41,50 +41,26 @@ function problemsList(upload: Upload): HTMLElement | null {
 
 export function uploadsSection(context: IntegrationContext): HTMLElement {
   const id = context.integration.id
-  const list = h('div', null, loading())
   const problems = h('div')
-  let uploads: Upload[] = []
-  let cursor: string | null = null
-
-  const render = () => {
-    if (uploads.length === 0) {
-      return show(list, h('p', { class: 'empty' }, '1С не присылала файлов. Они появятся, если в узле обмена 1С включена выгрузка изменений заказов на сайт.'))
-    }
-    const more = h('button', { type: 'button', class: 'secondary' }, 'Показать ещё')
-    more.addEventListener('click', () => void load())
-    show(
-      list,
+  const list = pagedTable<Upload>({
+    problems,
+    page: async (cursor) => {
+      const page = await api.get('/api/v1/integrations/{id}/uploads', { params: { id }, query: { limit: 20, ...(cursor ? { cursor } : {}) } })
+      return { items: page.uploads, nextCursor: page.nextCursor }
+    },
+    empty: '1С не присылала файлов. Они появятся, если в узле обмена 1С включена выгрузка изменений заказов на сайт.',
+    caption: 'Файлы, новые сверху',
+    columns: ['Файл', 'Получен', 'Размер', 'Состояние', 'Итог'],
+    row: (upload) =>
       h(
-        'table',
-        { class: 'list' },
-        h('caption', null, 'Файлы, новые сверху'),
-        h('thead', null, h('tr', null, ['Файл', 'Получен', 'Размер', 'Состояние', 'Итог'].map((t) => h('th', { scope: 'col' }, t)))),
-        h(
-          'tbody',
-          null,
-          uploads.map((upload) =>
-            h(
-              'tr',
-              { class: upload.state === 'failed' ? 'unacknowledged' : null },
-              h('td', null, h('code', null, upload.filename)),
-              h('td', null, formatDateTime(upload.receivedAt)),
-              h('td', { class: 'number' }, formatBytes(upload.byteCount)),
-              h('td', null, STATES[upload.state]),
-              h('td', null, outcomeWords(upload), problemsList(upload)),
-            ),
-          ),
-        ),
+        'tr',
+        { class: upload.state === 'failed' ? 'unacknowledged' : null },
+        h('td', null, h('code', null, upload.filename)),
+        h('td', null, formatDateTime(upload.receivedAt)),
+        h('td', { class: 'number' }, formatBytes(upload.byteCount)),
+        h('td', null, STATES[upload.state]),
+        h('td', null, outcomeWords(upload), problemsList(upload)),
       ),
-      cursor ? more : null,
-    )
-  }
-  const load = async () => {
-    const page = await attempt(problems, () => api.get('/api/v1/integrations/{id}/uploads', { params: { id }, query: { limit: 20, ...(cursor ? { cursor } : {}) } }))
-    if (!page) return show(list)
-    uploads = uploads.concat(page.uploads)
-    cursor = page.nextCursor
-    render()
-  }
-  void load()
+  })
   return section('Файлы из 1С', problems, list)
 }

@@ -1,6 +1,6 @@
 /** Small views every screen uses: an API error as the API words it, a copyable value, a confirmation, a section. */
 import { ApiError } from './api.js'
-import { h, liveRegion, uniqueId } from './dom.js'
+import { h, liveRegion, show, uniqueId } from './dom.js'
 
 /** Any failure of an action: an ApiError shows its own message, anything else what the browser said. */
 export function errorView(error: unknown, context?: string): HTMLElement {
@@ -109,4 +109,47 @@ export const loading = (text = 'Загрузка…') => h('p', { class: 'loadin
 export function announce(text: string): void {
   const banner = document.getElementById('announcer')
   if (banner) banner.textContent = text
+}
+
+/**
+ * A list the API pages newest first (`limit`, `cursor` → `nextCursor`) as a table: the first page at once, «Показать
+ * ещё» while there is more; the API's problems shown in `problems` (attempt). Returns the element the table lives in.
+ */
+export function pagedTable<T>(params: {
+  problems: HTMLElement
+  /** One page after `cursor` (null: the first), or undefined when the API refused (its problem is shown). */
+  page: (cursor: string | null) => Promise<{ items: T[]; nextCursor: string | null } | undefined>
+  empty: string
+  caption: string
+  columns: readonly string[]
+  row: (item: T) => HTMLElement
+}): HTMLElement {
+  const list = h('div', null, loading())
+  let items: T[] = []
+  let cursor: string | null = null
+  const render = () => {
+    if (items.length === 0) return show(list, h('p', { class: 'empty' }, params.empty))
+    const more = h('button', { type: 'button', class: 'secondary' }, 'Показать ещё')
+    more.addEventListener('click', () => void load())
+    show(
+      list,
+      h(
+        'table',
+        { class: 'list' },
+        h('caption', null, params.caption),
+        h('thead', null, h('tr', null, params.columns.map((title) => h('th', { scope: 'col' }, title)))),
+        h('tbody', null, items.map(params.row)),
+      ),
+      cursor ? more : null,
+    )
+  }
+  const load = async () => {
+    const page = await attempt(params.problems, () => params.page(cursor))
+    if (!page) return show(list)
+    items = items.concat(page.items)
+    cursor = page.nextCursor
+    render()
+  }
+  void load()
+  return list
 }
