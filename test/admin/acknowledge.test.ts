@@ -4,7 +4,7 @@
  * unacknowledged, and the batch then names who acknowledged it.
  */
 import t from 'tap'
-import { AdminApi, createIntegrationViaApi, type Checker } from '../helpers/admin-api.js'
+import { AdminApi, createIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
 import { HS256_ENV, locationAdminToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS, setOrderComment } from '../helpers/factories.js'
@@ -18,7 +18,7 @@ const BATCH = '/api/v1/integrations/{id}/batches/{batchId}'
 const ORDER = '/api/v1/integrations/{id}/orders/{orderIdOrNumber}'
 const OPERATOR = 'ivanova@example.ru'
 
-type T = Checker & { equal(...args: [unknown, unknown, string]): unknown }
+type T = CheckingTest
 
 /** A supplier with two paid orders, an integration made through the API, and a 1C that queries and never confirms. */
 async function setup(t: T) {

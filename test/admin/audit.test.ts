@@ -4,7 +4,7 @@
  * hash; nothing for a request that changed nothing or failed.
  */
 import t from 'tap'
-import { AdminApi, createIntegrationViaApi, type Checker } from '../helpers/admin-api.js'
+import { AdminApi, createIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
 import { HS256_ENV, locationAdminToken, systemOperatorToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
@@ -17,7 +17,7 @@ const AUDIT = '/api/v1/integrations/{id}/audit'
 const ONE = '/api/v1/integrations/{id}'
 const ADMIN = 'ivanova@example.ru'
 
-type T = Checker & { equal(...args: [unknown, unknown, string]): unknown }
+type T = CheckingTest
 
 async function setup(t: T) {
   const supplier = await createSupplier(databases.olvery)

@@ -4,7 +4,7 @@
  * changes; included again it is pending exactly when its document differs from the one 1C acknowledged.
  */
 import t from 'tap'
-import { AdminApi, createIntegrationViaApi, type Checker } from '../helpers/admin-api.js'
+import { AdminApi, createIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
 import { HS256_ENV, locationAdminToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { addPayment, createOrder, createSupplier, SEED_SETTINGS, setOrderComment, setPaymentStatus } from '../helpers/factories.js'
@@ -18,7 +18,7 @@ const EXCLUSION = '/api/v1/integrations/{id}/orders/{orderIdOrNumber}/exclusion'
 const ORDER = '/api/v1/integrations/{id}/orders/{orderIdOrNumber}'
 const OPERATOR = 'petrov@example.ru'
 
-type T = Checker & { equal(...args: [unknown, unknown, string]): unknown }
+type T = CheckingTest
 
 async function setup(t: T, target = app) {
   const api = new AdminApi(target)

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { AdminApi, createIntegrationViaApi, type Checker } from '../helpers/admin-api.js'
+import { AdminApi, createIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
 import { HS256_ENV, locationAdminToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { addPayment, createOrder, createSupplier, SEED_SETTINGS, setOrderComment, setPaymentStatus } from '../helpers/factories.js'
@@ -18,7 +18,7 @@ const ORDER = '/api/v1/integrations/{id}/orders/{orderIdOrNumber}'
 const PREVIEW = '/api/v1/integrations/{id}/preview'
 const REEXPORT = '/api/v1/integrations/{id}/reexport'
 
-type T = Checker & { equal(...args: [unknown, unknown, string]): unknown }
+type T = CheckingTest
 
 async function setup(t: T, options: { settings?: object } = {}) {
   const supplier = await createSupplier(databases.olvery)

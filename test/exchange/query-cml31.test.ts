@@ -7,7 +7,7 @@ import t, { type Test } from 'tap'
 import { runCli } from '../../src/onec-client/onec.cli.js'
 import type { SmokeReport } from '../../src/onec-client/report.js'
 import type { SchemaVersion } from '../../src/integration/settings.schema.js'
-import { AdminApi, createIntegrationViaApi, type Checker } from '../helpers/admin-api.js'
+import { AdminApi, createIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
 import { HS256_ENV, locationAdminToken } from '../helpers/admin-token.js'
 import { checkAnswer } from '../helpers/answer-check.js'
 import { buildTestApp } from '../helpers/build-app.js'
@@ -23,7 +23,7 @@ const DOCUMENT = '/api/v1/integrations/{id}/batches/{batchId}/document'
 const PREVIEW = '/api/v1/integrations/{id}/preview'
 const ORDER = '/api/v1/integrations/{id}/orders/{orderIdOrNumber}'
 
-type T = Checker & { equal(...args: [unknown, unknown, string]): unknown }
+type T = CheckingTest
 
 /** A supplier of its own, an integration of `schemaVersion` made through the admin API, and 1C clients for it. */
 async function setup(t: T, schemaVersion: SchemaVersion) {

@@ -62,6 +62,9 @@ export interface Checker {
   fail(...args: [message: string, extra: Record<string, unknown>]): unknown
 }
 
+/** A tap `t` as the arranging helpers use it: checks, and `equal` on what they expect. */
+export type CheckingTest = Checker & { equal(...args: [found: unknown, wanted: unknown, message: string]): unknown }
+
 export interface CheckedResponse {
   statusCode: number
   headers: Record<string, string | string[] | number | undefined>
@@ -196,7 +199,7 @@ let integrationCounter = 0
 
 /** Creates an integration through the API (201 expected) and returns its id and 1C credentials. */
 export async function createIntegrationViaApi(
-  t: Checker & { equal(...args: [found: unknown, wanted: unknown, message: string]): unknown },
+  t: CheckingTest,
   api: AdminApi,
   body: { companyId: string; name?: string; settings?: unknown; enabled?: boolean },
   token?: string,
