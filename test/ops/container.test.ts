@@ -117,6 +117,16 @@ t.test('the image limits the V8 heap, and only with node options (nothing else i
   t.same(options.filter((o) => !o.startsWith('--')), [], 'no --require or loader a production image would not have')
 })
 
+t.test('npm start runs dist/server.js with the node options of the image, so both measure alike', async (t) => {
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts
+  const run = / node ((?:--\S+ )*)dist\/server\.js$/.exec(scripts['start'] ?? '')
+  t.ok(run, `npm start ends by starting dist/server.js with node: ${scripts['start']}`)
+  const startOptions = (run?.[1] ?? '').split(/\s+/).filter(Boolean)
+  const imageOptions = (runtimeEnvironment.get('NODE_OPTIONS') ?? '').split(/\s+/).filter(Boolean)
+  t.same(startOptions.sort(), imageOptions.sort(), 'the same flags as the image NODE_OPTIONS')
+  t.ok(imageOptions.some((o) => o.startsWith('--max-semi-space-size=')), 'the young generation is capped too')
+})
+
 t.test('CMD is ["node", "dist/server.js"] in exec form, and neither CMD nor ENTRYPOINT runs npm', async (t) => {
   const cmd = inStage(runtimeStage, 'CMD')
   t.equal(cmd.length, 1)
