@@ -4,11 +4,10 @@
  * unacknowledged, and the batch then names who acknowledged it.
  */
 import t from 'tap'
-import { AdminApi, createIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
+import { AdminApi, supplierIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
 import { HS256_ENV, locationAdminToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
-import { createOrder, createSupplier, SEED_SETTINGS, setOrderComment } from '../helpers/factories.js'
-import { OneCClient } from '../helpers/onec-client.js'
+import { createOrder, setOrderComment } from '../helpers/factories.js'
 
 const { app, databases } = await buildTestApp(t, { env: HS256_ENV })
 const api = new AdminApi(app)
@@ -22,11 +21,8 @@ type T = CheckingTest
 
 /** A supplier with two paid orders, an integration made through the API, and a 1C that queries and never confirms. */
 async function setup(t: T) {
-  const supplier = await createSupplier(databases.olvery)
-  api.token = await locationAdminToken(supplier.locationId, { sub: OPERATOR })
+  const { supplier, created, client } = await supplierIntegrationViaApi(t, api, databases.olvery, { sub: OPERATOR })
   const orders = [await createOrder(databases.olvery, supplier), await createOrder(databases.olvery, supplier)]
-  const created = await createIntegrationViaApi(t, api, { companyId: supplier.companyId, settings: SEED_SETTINGS })
-  const client = new OneCClient({ inject: app, login: created.login, password: created.password })
   /** checkauth and query, no success: what a 1C that loses its `success` does. Returns the batch id and numbers sent. */
   const queryWithoutSuccess = async () => {
     await client.checkauth()

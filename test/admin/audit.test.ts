@@ -4,10 +4,10 @@
  * hash; nothing for a request that changed nothing or failed.
  */
 import t from 'tap'
-import { AdminApi, createIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
-import { HS256_ENV, locationAdminToken, systemOperatorToken } from '../helpers/admin-token.js'
+import { AdminApi, createIntegrationViaApi, supplierIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
+import { HS256_ENV, systemOperatorToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
-import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
+import { createOrder, SEED_SETTINGS } from '../helpers/factories.js'
 import { OneCClient } from '../helpers/onec-client.js'
 
 const { app, databases } = await buildTestApp(t, { env: HS256_ENV })
@@ -19,12 +19,7 @@ const ADMIN = 'ivanova@example.ru'
 
 type T = CheckingTest
 
-async function setup(t: T) {
-  const supplier = await createSupplier(databases.olvery)
-  api.token = await locationAdminToken(supplier.locationId, { sub: ADMIN })
-  const created = await createIntegrationViaApi(t, api, { companyId: supplier.companyId, name: 'Бухгалтерия', settings: SEED_SETTINGS })
-  return { supplier, created, id: created.id }
-}
+const setup = (t: T) => supplierIntegrationViaApi(t, api, databases.olvery, { sub: ADMIN, name: 'Бухгалтерия' })
 
 /** The whole audit trail, newest first. */
 async function events(t: T, id: string, query: Record<string, string | number> = {}) {

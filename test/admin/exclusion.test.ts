@@ -4,11 +4,10 @@
  * changes; included again it is pending exactly when its document differs from the one 1C acknowledged.
  */
 import t from 'tap'
-import { AdminApi, createIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
-import { HS256_ENV, locationAdminToken } from '../helpers/admin-token.js'
+import { AdminApi, supplierIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
+import { HS256_ENV } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
-import { addPayment, createOrder, createSupplier, SEED_SETTINGS, setOrderComment, setPaymentStatus } from '../helpers/factories.js'
-import { OneCClient } from '../helpers/onec-client.js'
+import { addPayment, createOrder, createSupplier, setOrderComment, setPaymentStatus } from '../helpers/factories.js'
 
 const { app, databases } = await buildTestApp(t, { env: HS256_ENV })
 // The same database without a safety lag, so one exchange moves the watermark past every change made before it.
@@ -22,10 +21,7 @@ type T = CheckingTest
 
 async function setup(t: T, target = app) {
   const api = new AdminApi(target)
-  const supplier = await createSupplier(databases.olvery)
-  api.token = await locationAdminToken(supplier.locationId, { sub: OPERATOR })
-  const created = await createIntegrationViaApi(t, api, { companyId: supplier.companyId, settings: SEED_SETTINGS })
-  const client = new OneCClient({ inject: target, login: created.login, password: created.password })
+  const { supplier, created, client } = await supplierIntegrationViaApi(t, api, databases.olvery, { sub: OPERATOR })
   /** A whole exchange (checkauth → query → success); the numbers 1C received. */
   const exchange = async () => {
     const result = await client.exchange()

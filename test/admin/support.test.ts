@@ -4,11 +4,10 @@
  */
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { AdminApi, createIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
-import { HS256_ENV, locationAdminToken } from '../helpers/admin-token.js'
+import { AdminApi, supplierIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
+import { HS256_ENV } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { addPayment, createOrder, createSupplier, SEED_SETTINGS, setOrderComment, setPaymentStatus } from '../helpers/factories.js'
-import { OneCClient } from '../helpers/onec-client.js'
 import { validateCommerceML } from '../helpers/xml-validate.js'
 
 const { app, databases } = await buildTestApp(t, { env: HS256_ENV })
@@ -20,13 +19,7 @@ const REEXPORT = '/api/v1/integrations/{id}/reexport'
 
 type T = CheckingTest
 
-async function setup(t: T, options: { settings?: object } = {}) {
-  const supplier = await createSupplier(databases.olvery)
-  api.token = await locationAdminToken(supplier.locationId)
-  const created = await createIntegrationViaApi(t, api, { companyId: supplier.companyId, settings: options.settings ?? SEED_SETTINGS })
-  const client = new OneCClient({ inject: app, login: created.login, password: created.password })
-  return { supplier, id: created.id, client }
-}
+const setup = (t: T, options: { settings?: object } = {}) => supplierIntegrationViaApi(t, api, databases.olvery, options)
 
 /** Everything the export keeps for an integration: a preview must leave all of it as it was. */
 async function exportState(integrationId: string) {

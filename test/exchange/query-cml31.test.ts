@@ -7,11 +7,11 @@ import t, { type Test } from 'tap'
 import { runCli } from '../../src/onec-client/onec.cli.js'
 import type { SmokeReport } from '../../src/onec-client/report.js'
 import type { SchemaVersion } from '../../src/integration/settings.schema.js'
-import { AdminApi, createIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
-import { HS256_ENV, locationAdminToken } from '../helpers/admin-token.js'
+import { AdminApi, supplierIntegrationViaApi, type CheckingTest } from '../helpers/admin-api.js'
+import { HS256_ENV } from '../helpers/admin-token.js'
 import { checkAnswer } from '../helpers/answer-check.js'
 import { buildTestApp } from '../helpers/build-app.js'
-import { createOrder, createSupplier, SEED_SETTINGS, setOrderComment } from '../helpers/factories.js'
+import { createOrder, SEED_SETTINGS, setOrderComment } from '../helpers/factories.js'
 import { OneCClient, type ExchangeResult, type OneCProfile, type QueryStep } from '../helpers/onec-client.js'
 
 const { app, databases } = await buildTestApp(t, { env: HS256_ENV })
@@ -27,9 +27,7 @@ type T = CheckingTest
 
 /** A supplier of its own, an integration of `schemaVersion` made through the admin API, and 1C clients for it. */
 async function setup(t: T, schemaVersion: SchemaVersion) {
-  const supplier = await createSupplier(databases.olvery)
-  api.token = await locationAdminToken(supplier.locationId)
-  const created = await createIntegrationViaApi(t, api, { companyId: supplier.companyId, settings: { ...SEED_SETTINGS, schema_version: schemaVersion } })
+  const { supplier, created } = await supplierIntegrationViaApi(t, api, databases.olvery, { settings: { ...SEED_SETTINGS, schema_version: schemaVersion } })
   const client = (profile: OneCProfile) => new OneCClient({ inject: app, login: created.login, password: created.password, profile })
   return { supplier, id: created.id, client, login: created.login, password: created.password }
 }

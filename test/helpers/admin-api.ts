@@ -7,7 +7,12 @@ import fs from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
+import type { Kysely } from 'kysely'
 import { parse } from 'yaml'
+import type { OlveryDatabase } from '../../src/olvery/olvery.schema.js'
+import { locationAdminToken } from './admin-token.js'
+import { createSupplier, SEED_SETTINGS, type Supplier } from './factories.js'
+import { OneCClient } from './onec-client.js'
 
 // ajv-formats is CommonJS: at run time the default import is the plugin function, NodeNext types it as the module.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020
@@ -140,7 +145,8 @@ function fillPath(template: string, params: Record<string, string | number> = {}
 
 export class AdminApi {
   constructor(
-    private readonly app: FastifyInstance,
+    /** The app every call goes to (`inject`). */
+    readonly app: FastifyInstance,
     /** The default token of this client. */
     public token: string | null = null,
   ) {}
@@ -210,4 +216,34 @@ export async function createIntegrationViaApi(
   })
   t.equal(res.statusCode, 201, `created: ${res.text}`)
   return { id: res.json.id, login: res.json.login, password: res.json.password, json: res.json }
+}
+
+export interface SupplierViaApi {
+  supplier: Supplier
+  created: CreatedViaApi
+  id: string
+  /** A 1C client of the integration's credentials, through the same app. */
+  client: OneCClient
+}
+
+/**
+ * What most admin tests start from: a supplier company of a new location, `api` signed in as that location's
+ * administrator (the token's `sub` if given), and an integration of the company created through the API (the seed's
+ * settings unless others are given), with a 1C client of its credentials.
+ */
+export async function supplierIntegrationViaApi(
+  t: CheckingTest,
+  api: AdminApi,
+  olvery: Kysely<OlveryDatabase>,
+  options: { sub?: string; name?: string; settings?: object } = {},
+): Promise<SupplierViaApi> {
+  const supplier = await createSupplier(olvery)
+  api.token = await locationAdminToken(supplier.locationId, options.sub !== undefined ? { sub: options.sub } : {})
+  const created = await createIntegrationViaApi(t, api, {
+    companyId: supplier.companyId,
+    settings: options.settings ?? SEED_SETTINGS,
+    ...(options.name !== undefined ? { name: options.name } : {}),
+  })
+  const client = new OneCClient({ inject: api.app, login: created.login, password: created.password })
+  return { supplier, created, id: created.id, client }
 }
