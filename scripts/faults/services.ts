@@ -149,14 +149,13 @@ export async function createServices(params: {
   /** Every retention period, seconds (RETENTION_INTERVAL: 2 s); null: the defaults. */
   retentionSeconds: number | null
 }): Promise<ServiceProcess[]> {
-  const retention =
-    params.retentionSeconds === null
-      ? {}
-      : Object.fromEntries(
-          ['RETENTION_DOCUMENTS', 'RETENTION_EMPTY_POLLS', 'RETENTION_JOURNAL', 'RETENTION_UPLOADS']
-            .map((name) => [name, `${params.retentionSeconds}s`])
-            .concat([['RETENTION_INTERVAL', '2s']]),
-        )
+  const retention: Record<string, string> = {}
+  if (params.retentionSeconds !== null) {
+    for (const name of ['RETENTION_DOCUMENTS', 'RETENTION_EMPTY_POLLS', 'RETENTION_JOURNAL', 'RETENTION_UPLOADS']) {
+      retention[name] = `${params.retentionSeconds}s`
+    }
+    retention['RETENTION_INTERVAL'] = '2s'
+  }
   const services: ServiceProcess[] = []
   for (let i = 0; i < params.count; i++) {
     const port = await freePort()
