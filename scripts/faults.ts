@@ -21,7 +21,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { checkCampaign, type CheckResult } from './faults/checker.js'
 import { createDatabase, dropDatabase, HARNESS_APP, openHarnessDatabases, preparePlatform, withApplicationName } from './faults/database.js'
-import { expectationsOf, explainLoss, orderCompanies, resolveAcknowledgements } from './faults/expectations.js'
+import { expectationsOf, explainLoss, journalRows, orderCompanies, resolveAcknowledgements } from './faults/expectations.js'
 import { FaultLog, Injector } from './faults/injector.js'
 import { OneCFleet } from './faults/onec.js'
 import { parseFaultArgs, UsageError, USAGE, type FaultOptions } from './faults/options.js'
@@ -53,6 +53,7 @@ async function campaign(options: FaultOptions, services: ServiceProcess[], datab
       sessionTtlSeconds: SESSION_TTL_SECONDS,
       count: 2,
       dist: options.dist,
+      retentionSeconds: options.retentionSeconds,
     })),
   )
   for (const service of services) await service.start()
@@ -75,10 +76,13 @@ async function campaign(options: FaultOptions, services: ServiceProcess[], datab
   })
   const fleet = new OneCFleet(platform.integrations, services, injector, faults, random.fork('1c'), SESSION_TTL_SECONDS)
 
-  log(`workload for ${options.seconds} s (seed ${options.seed})`)
+  log(`workload for ${options.seconds} s (seed ${options.seed})${options.retentionSeconds === null ? '' : `, retention periods of ${options.retentionSeconds} s`}`)
   writers.start()
   fleet.start()
   injector.startIdleTerminations()
+  // With retention on, a success whose answer was lost is resolved from the journal a few seconds later, while its
+  // session (live for SESSION_TTL_SECONDS) still protects its batch; at the end it might be pruned.
+  const resolver = options.retentionSeconds === null ? null : earlyResolver(database.url, fleet)
   const deadline = Date.now() + options.seconds * 1000
   while (Date.now() < deadline) {
     await sleep(Math.min(10_000, deadline - Date.now()))
@@ -97,6 +101,7 @@ async function campaign(options: FaultOptions, services: ServiceProcess[], datab
 
   log('one clean exchange per integration, repeated until nothing is pending')
   const finals = await Promise.all(platform.integrations.map((i) => fleet.finalExchanges(i, random.fork(`final-${i.label}`))))
+  await resolver?.stop()
   const problems: string[] = []
   finals.forEach((f, i) => {
     if (!f.ok) problems.push(`integration ${platform.integrations[i]!.label}: ${f.problem}`)
@@ -108,7 +113,13 @@ async function campaign(options: FaultOptions, services: ServiceProcess[], datab
   const databases = await openHarnessDatabases(database.url)
   let result: CheckResult
   const explanations = new Map<string, string[]>()
+  let journal: Awaited<ReturnType<typeof journalRows>> | null = null
   try {
+    if (options.retentionSeconds !== null) {
+      // The periods passed since the last exchange: whatever may go has gone by the next run of the pruner.
+      await sleep((options.retentionSeconds + 5) * 1000)
+      journal = await journalRows(databases)
+    }
     await resolveAcknowledgements(databases, fleet.toResolve)
     const companies = await orderCompanies(databases)
     const integrations = await expectationsOf(databases, platform.integrations, companies)
@@ -128,9 +139,34 @@ async function campaign(options: FaultOptions, services: ServiceProcess[], datab
   const minimum = platform.integrations.length * 5
   if (fleet.stats.complete < minimum) problems.push(`only ${fleet.stats.complete} complete exchanges during the workload (at least ${minimum} needed)`)
   if (fleet.stats.unreadable > 0) problems.push(`${fleet.stats.unreadable} answers whose documents could not be read one by one`)
-  const report = { options, platform, writers: writers.stats, fleet: fleet.stats, faults, result, problems, services, explanations }
+  if (journal && journal.batches >= journal.batchesRecorded) problems.push('retention was on, but no batch was ever pruned')
+  const report = { options, platform, writers: writers.stats, fleet: fleet.stats, faults, result, problems, services, explanations, journal }
   console.log(renderReport(report))
   return verdict(report)
+}
+
+/** Resolves lost `success` answers 3 s after they were lost, every 2 s, until stopped. */
+function earlyResolver(url: string, fleet: OneCFleet): { stop(): Promise<void> } {
+  const seen = new Map<object, number>()
+  let stopped = false
+  const databases = openHarnessDatabases(url)
+  const loop = (async () => {
+    const db = await databases
+    while (!stopped) {
+      await sleep(2000)
+      const now = Date.now()
+      for (const item of fleet.toResolve) if (!seen.has(item)) seen.set(item, now)
+      const due = fleet.toResolve.filter((item) => now - seen.get(item)! >= 3000)
+      await resolveAcknowledgements(db, due).catch((error: Error) => log(`resolving lost success answers: ${error.message}`))
+    }
+    await db.close()
+  })()
+  return {
+    async stop() {
+      stopped = true
+      await loop
+    },
+  }
 }
 
 async function main(): Promise<void> {

@@ -15,6 +15,7 @@ import { exchangeMethodNotUsed, exchangePlugin } from './exchange/exchange.plugi
 import { ADMIN_API_PREFIX, adminPlugin } from './admin/admin.plugin.js'
 import { docsPlugin } from './docs/docs.plugin.js'
 import { consolePlugin } from './console/console.plugin.js'
+import { Pruner } from './maintenance/pruner.js'
 
 export interface AppOptions {
   config: Readonly<Config>
@@ -22,6 +23,8 @@ export interface AppOptions {
   logger?: Logger
   /** Where the built web console is; default dist/console/web (tests build it elsewhere). */
   consoleAssetsDir?: URL
+  /** Prune the journal every RETENTION_INTERVAL while the app is up (the server does; tests run `app.pruner` by hand). */
+  pruneInBackground?: boolean
 }
 
 declare module 'fastify' {
@@ -30,6 +33,8 @@ declare module 'fastify' {
     routeList: string[]
     /** The query-string schema of each route of routeList that has one: what openapi.yaml's query parameters say. */
     routeQueries: Map<string, unknown>
+    /** Retention (EXPORT-SEMANTICS.md rule 11): the journal's pruner, counted by the metrics. */
+    pruner: Pruner
   }
   interface FastifyRequest {
     /** Fields added to the one log line written when the response is sent. */
@@ -160,8 +165,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       reply.code(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${plainPath(request.url)}`)),
   )
 
+  // Retention runs beside the routes, stopped (the step in flight finished) before the databases close.
+  const pruner = new Pruner({ db: databases.db, retention: config.retention, logger: app.log as unknown as Logger })
+  app.decorate('pruner', pruner)
+  if (options.pruneInBackground) app.addHook('onReady', async () => pruner.start())
+  app.addHook('onClose', async () => pruner.stop())
+
   // First, so its onResponse hook (durations, 1C counters from logFields) sees every route; serves GET /metrics.
-  await app.register(metricsPlugin, { databases })
+  await app.register(metricsPlugin, { databases, pruner })
   await app.register(healthPlugin, { databases })
   await app.register(exchangePlugin, { config, databases })
   await app.register(adminPlugin, { config, databases, prefix: ADMIN_API_PREFIX })

@@ -49,6 +49,22 @@ export interface Config {
   consolePath: string
   /** Origins allowed to embed the console in a frame (CSP frame-ancestors); empty: no framing at all. */
   consoleFrameAncestors: readonly string[]
+  /** EXPORT-SEMANTICS.md rule 11: how long the journal keeps what it may forget, and how often it is pruned. */
+  retention: Readonly<RetentionConfig>
+}
+
+/** Seconds each; see `.env.example` and README "Retention". */
+export interface RetentionConfig {
+  /** Stored document bytes of batches older than this are cleared (the batch stays in the journal). */
+  documentsSeconds: number
+  /** Empty polls (batches of no order) older than this are deleted. */
+  emptyPollsSeconds: number
+  /** Batches with their items, upload outcomes and audit events older than this are deleted. */
+  journalSeconds: number
+  /** Raw upload files older than this are deleted (their outcome stays as long as the journal). */
+  uploadsSeconds: number
+  /** Time between two pruning runs. */
+  intervalSeconds: number
 }
 
 type AdminJwtAlgorithm = 'HS256' | 'RS256' | 'ES256'
@@ -88,6 +104,11 @@ export const ENV_VARIABLES = [
   'ADMIN_JWT_MAX_SKEW_SECONDS',
   'CONSOLE_PATH',
   'CONSOLE_FRAME_ANCESTORS',
+  'RETENTION_DOCUMENTS',
+  'RETENTION_EMPTY_POLLS',
+  'RETENTION_JOURNAL',
+  'RETENTION_UPLOADS',
+  'RETENTION_INTERVAL',
 ] as const
 
 type EnvName = (typeof ENV_VARIABLES)[number]
@@ -116,12 +137,28 @@ type RawEnv = {
   ADMIN_JWT_MAX_SKEW_SECONDS: number
   CONSOLE_PATH: string
   CONSOLE_FRAME_ANCESTORS?: string | null
+  RETENTION_DOCUMENTS: string
+  RETENTION_EMPTY_POLLS: string
+  RETENTION_JOURNAL: string
+  RETENTION_UPLOADS: string
+  RETENTION_INTERVAL: string
 }
 
 /** A CSP source that names one origin: scheme and host (a leading `*.` for subdomains), an optional port, no path. */
 const ORIGIN = 'https?://(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?'
 
 const postgresUrl = { type: 'string', nullable: true, pattern: '^postgres(ql)?://' } as const
+
+/** A duration with its unit: `90d`, `12h`, `10m`, `30s`. */
+const DURATION = '^[0-9]{1,9}[smhd]$'
+const duration = (fallback: string) => ({ type: 'string', pattern: DURATION, default: fallback }) as const
+const RETENTION_KEYS = ['RETENTION_DOCUMENTS', 'RETENTION_EMPTY_POLLS', 'RETENTION_JOURNAL', 'RETENTION_UPLOADS', 'RETENTION_INTERVAL'] as const
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
+
+/** `90d` → 7,776,000 (the pattern DURATION has been checked). */
+function durationSeconds(text: string): number {
+  return Number(text.slice(0, -1)) * UNIT_SECONDS[text.slice(-1)]!
+}
 
 const envSchema: JSONSchemaType<RawEnv> = {
   type: 'object',
@@ -154,6 +191,11 @@ const envSchema: JSONSchemaType<RawEnv> = {
     // Segments of letters, digits and . _ ~ -, but no `.` or `..` segment (a browser would resolve it away).
     CONSOLE_PATH: { type: 'string', pattern: '^(/(?!\\.\\.?(/|$))[A-Za-z0-9._~-]+)+/?$', default: '/admin' },
     CONSOLE_FRAME_ANCESTORS: { type: 'string', nullable: true, pattern: `^${ORIGIN}([\\s,]+${ORIGIN})*$`, default: null },
+    RETENTION_DOCUMENTS: duration('90d'),
+    RETENTION_EMPTY_POLLS: duration('7d'),
+    RETENTION_JOURNAL: duration('400d'),
+    RETENTION_UPLOADS: duration('90d'),
+    RETENTION_INTERVAL: duration('10m'),
   },
   required: [
     'HOST',
@@ -169,6 +211,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
     'EXCHANGE_PATH',
     'ADMIN_JWT_MAX_SKEW_SECONDS',
     'CONSOLE_PATH',
+    ...RETENTION_KEYS,
   ],
 }
 
@@ -201,6 +244,7 @@ function describe(error: ErrorObject): string {
       CONSOLE_PATH: 'a path such as /admin (letters, digits, ".", "_", "~", "-" between the slashes)',
       CONSOLE_FRAME_ANCESTORS:
         'origins such as https://olvery.example.ru (scheme and host, optionally a port, no path), separated by spaces or commas',
+      ...Object.fromEntries(RETENTION_KEYS.map((key) => [key, 'a duration with its unit, such as 90d, 12h, 10m or 30s'])),
     }
     return `${name} must be ${hint[name as EnvName] ?? `like ${String(error.params['pattern'])}`}`
   }
@@ -259,6 +303,28 @@ function adminJwtFrom(raw: RawEnv): { adminJwt: AdminJwtConfig | null; problems:
   return { adminJwt: { ...base, algorithm, secret: null, publicKey }, problems }
 }
 
+/**
+ * Rule 11's periods in seconds. None may be zero (a zero period would prune what was just written); the documents
+ * cannot outlive the batches that hold them, nor a raw upload the outcome it belongs to.
+ */
+function retentionFrom(raw: RawEnv): { retention: RetentionConfig; problems: string[] } {
+  const retention: RetentionConfig = {
+    documentsSeconds: durationSeconds(raw.RETENTION_DOCUMENTS),
+    emptyPollsSeconds: durationSeconds(raw.RETENTION_EMPTY_POLLS),
+    journalSeconds: durationSeconds(raw.RETENTION_JOURNAL),
+    uploadsSeconds: durationSeconds(raw.RETENTION_UPLOADS),
+    intervalSeconds: durationSeconds(raw.RETENTION_INTERVAL),
+  }
+  const problems = RETENTION_KEYS.filter((key) => durationSeconds(raw[key]) === 0).map((key) => `${key} must be longer than 0 (a duration such as 30s)`)
+  if (retention.documentsSeconds > retention.journalSeconds) {
+    problems.push(`RETENTION_DOCUMENTS (${raw.RETENTION_DOCUMENTS}) must not be longer than RETENTION_JOURNAL (${raw.RETENTION_JOURNAL}): a document is kept with its batch at most`)
+  }
+  if (retention.uploadsSeconds > retention.journalSeconds) {
+    problems.push(`RETENTION_UPLOADS (${raw.RETENTION_UPLOADS}) must not be longer than RETENTION_JOURNAL (${raw.RETENTION_JOURNAL}): a raw file is kept with its outcome at most`)
+  }
+  return { retention, problems }
+}
+
 /** The paths the service itself answers: the console must not hide one of them, nor sit inside one. */
 const SERVICE_PATHS = ['/api', '/docs', '/health', '/ready', '/metrics', '/bitrix']
 
@@ -292,6 +358,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const { adminJwt, problems } = adminJwtFrom(raw)
   const consolePath = raw.CONSOLE_PATH.replace(/\/+$/, '')
   problems.push(...consolePathProblems(consolePath, raw.EXCHANGE_PATH))
+  const retention = retentionFrom(raw)
+  problems.push(...retention.problems)
   if (problems.length) throw new ConfigError(problems)
   const databaseUrl = raw.DATABASE_URL ?? null
   const config: Config = {
@@ -314,6 +382,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     adminJwt: adminJwt ? Object.freeze(adminJwt) : null,
     consolePath,
     consoleFrameAncestors: Object.freeze((raw.CONSOLE_FRAME_ANCESTORS ?? '').split(/[\s,]+/).filter(Boolean)),
+    retention: Object.freeze(retention.retention),
   }
   return Object.freeze(config)
 }

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   INTEGRATION_ARCHIVED: 409,
   /** Rule 9: only the integration's latest batch, while unacknowledged, may be acknowledged by hand. */
   BATCH_NOT_ACKNOWLEDGEABLE: 409,
+  /** Rule 11: the batch is in the journal, but retention has pruned its stored document. */
+  DOCUMENT_PRUNED: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,

@@ -64,7 +64,7 @@ async function start(): Promise<void> {
     }
     const demo = await ensureDemo(databases, config, logger)
     const adminToken = demo && config.adminJwt ? await demoAdminToken(databases, config.adminJwt, demo) : null
-    const app = await buildApp({ config, databases, logger })
+    const app = await buildApp({ config, databases, logger, pruneInBackground: true })
 
     closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
       if (err) logger.error({ err }, 'shutting down after an error')

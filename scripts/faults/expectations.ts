@@ -53,12 +53,17 @@ export async function expectationsOf(
   return result
 }
 
-/** `no-answer` successes: did the service record the batch of that session as acknowledged? */
+/**
+ * `no-answer` successes: did the service record the batch of that session as acknowledged? Those resolved already
+ * are left alone: with retention on, the campaign resolves each a few seconds after it happened, while its session
+ * still exists and its batch, the latest of that session, is still kept.
+ */
 export async function resolveAcknowledgements(
   databases: Databases,
   pending: ReadonlyArray<{ record: { ackResolvedByService?: boolean | null }; cookieValue: string }>,
 ): Promise<void> {
   for (const item of pending) {
+    if (item.record.ackResolvedByService != null) continue
     const hash = createHash('sha256').update(item.cookieValue, 'utf8').digest('hex')
     const row = await databases.db
       .selectFrom('sessions')
@@ -84,7 +89,8 @@ export async function explainLoss(
   const rows = await databases.db
     .selectFrom('batch_items')
     .innerJoin('batches', 'batches.id', 'batch_items.batch_id')
-    .innerJoin('sessions', 'sessions.id', 'batches.session_id')
+    // The session may be pruned by now (retention): the batch stays, its client is then unknown.
+    .leftJoin('sessions', 'sessions.id', 'batches.session_id')
     .select(['batches.id', 'batches.acknowledged_at', 'batches.query_started_at', 'batch_items.fingerprint', 'sessions.cookie_hash'])
     .where('batch_items.order_id', '=', lost.orderId)
     .where('batches.integration_id', '=', lost.integrationId)
@@ -97,7 +103,7 @@ export async function explainLoss(
     .where('integration_id', '=', lost.integrationId)
     .executeTakeFirst()
   const lines = rows.map((row) => {
-    const record = records.find((r) => r.sessionHash === row.cookie_hash)
+    const record = row.cookie_hash ? records.find((r) => r.sessionHash === row.cookie_hash) : undefined
     const client = record
       ? `client: query ${record.queryComplete ? 'read whole' : 'not read'}, success ${record.success}`
       : 'client: no record of the session'
@@ -111,4 +117,16 @@ export async function explainLoss(
     )
   } else lines.push('order_state: none')
   return lines
+}
+
+/** What is left of the journal at the end of a run, against what was ever recorded: evidence that pruning ran. */
+export async function journalRows(databases: Databases): Promise<{ batches: number; batchesRecorded: number; batchItems: number; sessions: number }> {
+  const { db } = databases
+  const batches = await db
+    .selectFrom('batches')
+    .select((eb) => [eb.fn.countAll<number>().as('rows'), eb.fn.max('id').as('last')])
+    .executeTakeFirstOrThrow()
+  const items = await db.selectFrom('batch_items').select((eb) => eb.fn.countAll<number>().as('rows')).executeTakeFirstOrThrow()
+  const sessions = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('rows')).executeTakeFirstOrThrow()
+  return { batches: Number(batches.rows), batchesRecorded: Number(batches.last ?? 0), batchItems: Number(items.rows), sessions: Number(sessions.rows) }
 }

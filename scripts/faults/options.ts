@@ -22,6 +22,9 @@ Options:
   --no-beyond-lag      no platform transactions longer than the safety lag (by default some commit after it)
   --dist               run the services as node dist/server.js (npm run build first; it starts faster than tsx,
                        so restarts after a kill take less of the run); default: the sources through tsx
+  --retention-seconds N  every retention period of the services (RETENTION_DOCUMENTS, _EMPTY_POLLS, _JOURNAL,
+                       _UPLOADS) set to N seconds and RETENTION_INTERVAL to 2 s, so the journal is pruned while
+                       the campaign runs (EXPORT-SEMANTICS.md, "Pruning is invisible"); default: the service's defaults
   --keep               keep the database and the service logs
   --help`
 
@@ -37,6 +40,8 @@ export interface FaultOptions {
   beyondLag: boolean
   keep: boolean
   dist: boolean
+  /** Every retention period of the services, seconds; null: the service's defaults (nothing is pruned in a run). */
+  retentionSeconds: number | null
 }
 
 function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
@@ -60,6 +65,7 @@ export function parseFaultArgs(argv: string[], env: Record<string, string | unde
         'no-beyond-lag': { type: 'boolean' },
         keep: { type: 'boolean' },
         dist: { type: 'boolean' },
+        'retention-seconds': { type: 'string' },
         help: { type: 'boolean' },
       },
     }))
@@ -84,5 +90,6 @@ export function parseFaultArgs(argv: string[], env: Record<string, string | unde
     beyondLag: !values['no-beyond-lag'],
     keep: values.keep ?? false,
     dist: values.dist ?? false,
+    retentionSeconds: values['retention-seconds'] === undefined ? null : positiveInt('retention-seconds', values['retention-seconds'], 0),
   }
 }

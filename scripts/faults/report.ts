@@ -19,6 +19,8 @@ export interface CampaignReport {
   services: readonly ServiceProcess[]
   /** What the journal says of the first lost orders, by order id + integration id. */
   explanations: ReadonlyMap<string, string[]>
+  /** With --retention-seconds: what was left of the journal once the periods had passed after the last exchange. */
+  journal: { batches: number; batchesRecorded: number; batchItems: number; sessions: number } | null
 }
 
 const SHOWN = 10
@@ -73,6 +75,17 @@ export function renderReport(report: CampaignReport): string {
     '',
     'Faults injected',
     ...rows([...faults.counts].sort((a, b) => a[0].localeCompare(b[0]))),
+    ...(report.journal
+      ? [
+          '',
+          `Retention (every period ${options.retentionSeconds} s, a run every 2 s), the journal once the periods had passed`,
+          ...rows([
+            ['batches left / ever recorded', `${report.journal.batches} / ${report.journal.batchesRecorded}`],
+            ['batch items left', report.journal.batchItems],
+            ['sessions left', report.journal.sessions],
+          ]),
+        ]
+      : []),
     '',
     'Integrations',
     ...rows(

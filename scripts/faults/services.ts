@@ -146,7 +146,16 @@ export async function createServices(params: {
   sessionTtlSeconds: number
   count: number
   dist: boolean
+  /** Every retention period, seconds (RETENTION_INTERVAL: 2 s); null: the defaults. */
+  retentionSeconds: number | null
 }): Promise<ServiceProcess[]> {
+  const retention: Record<string, string> = {}
+  if (params.retentionSeconds !== null) {
+    for (const name of ['RETENTION_DOCUMENTS', 'RETENTION_EMPTY_POLLS', 'RETENTION_JOURNAL', 'RETENTION_UPLOADS']) {
+      retention[name] = `${params.retentionSeconds}s`
+    }
+    retention['RETENTION_INTERVAL'] = '2s'
+  }
   const services: ServiceProcess[] = []
   for (let i = 0; i < params.count; i++) {
     const port = await freePort()
@@ -165,6 +174,7 @@ export async function createServices(params: {
         DEMO_SEED: 'false',
         SESSION_TTL_SECONDS: String(params.sessionTtlSeconds),
         EXPORT_SAFETY_LAG_SECONDS: String(params.safetyLagSeconds),
+        ...retention,
       }, logPath, params.dist),
     )
   }

@@ -57,6 +57,8 @@ export function batchJson(batch: JournalBatch) {
     // Rule 9: 1C by its `success`, or the administrator who acknowledged it by hand.
     acknowledgedBy: batch.acknowledgedAt === null ? null : (batch.acknowledgedBy ?? '1C'),
     superseded: batch.superseded,
+    // Rule 11: the batch stays in the journal, its document is gone (GET …/document answers 410).
+    documentPrunedAt: iso(batch.documentPrunedAt),
   }
 }
 

@@ -26,6 +26,15 @@ import {
 import { auditPageResponse, batchDetailResponse, batchPageResponse, uploadPageResponse } from './responses.schema.js'
 import { exportDeps, scopedBatch, scopedRecord, type AdminRoutesOptions } from './scope.js'
 
+/** Rule 11: the batch stays listed with its orders; the bytes 1C received are no longer kept. */
+function documentPruned(batchId: number, at: Date): AppError {
+  return new AppError(
+    'DOCUMENT_PRUNED',
+    `The document of batch ${batchId} was pruned on ${at.toISOString()} (RETENTION_DOCUMENTS); the batch, its orders and fingerprints stay in the journal`,
+    { documentPrunedAt: at.toISOString() },
+  )
+}
+
 export const journalRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, options) => {
   const { databases } = options
   app.get<{ Params: IntegrationParams; Querystring: BatchesQuery }>(
@@ -68,8 +77,10 @@ export const journalRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app,
     { schema: { params: batchParams } },
     async (request, reply) => {
       const { integration, batch } = await scopedBatch(databases, request, request.params)
+      if (batch.documentPrunedAt) throw documentPruned(batch.id, batch.documentPrunedAt)
       const stored = await journaledDocument(exportDeps(options, request), { integrationId: integration.id, batchId: batch.id })
-      if (!stored) throw new AppError('NOT_FOUND', `No batch ${batch.id} in the journal of integration ${integration.id}`)
+      // Pruned since the batch was read: as gone as one pruned before.
+      if (!stored) throw documentPruned(batch.id, new Date())
       return reply
         .type(stored.contentType)
         .header('content-disposition', `inline; filename="batch-${batch.id}.xml"`)

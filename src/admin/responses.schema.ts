@@ -89,6 +89,7 @@ const batchProperties = {
   acknowledgedAt: nullableDateTime,
   acknowledgedBy: { type: ['string', 'null'] },
   superseded: { type: 'boolean' },
+  documentPrunedAt: nullableDateTime,
 } as const
 
 export const batchResponse = { type: 'object', required: Object.keys(batchProperties), properties: batchProperties } as const

@@ -65,6 +65,8 @@ interface BatchesTable {
   acknowledged_at: Timestamp | null
   /** Null once acknowledged: 1C's `success`; otherwise the `sub` of the administrator who acknowledged it (rule 9). */
   acknowledged_by: string | null
+  /** When retention cleared the stored document (migration 0007); the journal then answers 410 for it. */
+  document_pruned_at: Generated<Date | null>
 }
 
 interface BatchItemsTable {
@@ -112,6 +114,8 @@ interface UploadsTable {
   status: Generated<'receiving' | 'stored' | 'imported' | 'failed'>
   imported_at: Timestamp | null
   outcome: Json | null
+  /** When retention deleted the raw file (its chunks); the outcome stays (migration 0007). */
+  file_pruned_at: Generated<Date | null>
 }
 
 interface UploadChunksTable {

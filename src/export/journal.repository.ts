@@ -20,6 +20,8 @@ export interface JournalBatch {
   acknowledgedBy: string | null
   /** Not acknowledged, and a later batch of the same integration exists: 1C will never confirm this one. */
   superseded: boolean
+  /** When retention cleared its stored document (rule 11); its orders, fingerprints and sizes stay. */
+  documentPrunedAt: Date | null
 }
 
 export interface JournalBatchOrder {
@@ -49,6 +51,7 @@ function batchQuery(db: Db, integrationId: string) {
       'b.content_type',
       'b.acknowledged_at',
       'b.acknowledged_by',
+      'b.document_pruned_at',
     ])
     .select((eb) =>
       eb
@@ -81,6 +84,7 @@ function toJournalBatch(row: BatchQueryRow): JournalBatch {
     acknowledgedAt: row.acknowledged_at,
     acknowledgedBy: row.acknowledged_by,
     superseded: Boolean(row.superseded),
+    documentPrunedAt: row.document_pruned_at,
   }
 }
 
@@ -140,7 +144,7 @@ export async function findBatchOrders(db: Db, integrationId: string, batchId: nu
 
 /**
  * The `query` answer exactly as it was sent: its Content-Type and length; the bytes are streamed by
- * `batchDocumentChunks`.
+ * `batchDocumentChunks`. Null too once retention has pruned it (rule 11): its bytes are gone.
  */
 export async function findBatchDocument(
   db: Db,
@@ -152,6 +156,7 @@ export async function findBatchDocument(
     .select(['byte_count', 'content_type'])
     .where('integration_id', '=', integrationId)
     .where('id', '=', batchId)
+    .where('document_pruned_at', 'is', null)
     .executeTakeFirst()
   return row ? { byteCount: row.byte_count, contentType: row.content_type } : null
 }

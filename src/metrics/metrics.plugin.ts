@@ -11,6 +11,8 @@
  *   without success (the "1C fails to load a batch" signal), the last query, unacknowledged, suspect and isolated orders.
  *   Pending orders are not counted: that needs the export scan (fingerprints of current documents), too heavy for a
  *   scrape. A scrape never fails for the database: its gauges are left out and `onec_metrics_database_up` is 0.
+ * - Retention (EXPORT-SEMANTICS.md rule 11): rows the pruner deleted or cleared, by kind, since the process started,
+ *   and the size of each table of the service's schema (`pg_total_relation_size`: table, indexes and TOAST).
  *
  * Registered without encapsulation (fastify-plugin), so its hooks see every route of the app.
  */
@@ -21,10 +23,13 @@ import type { Databases } from '../olvery/databases.js'
 import { pendingMigrations } from '../db/migrate.js'
 import { withTimeout } from '../unavailable.js'
 import { POISON_THRESHOLD } from '../export/pending-orders.js'
-import { findIntegrationExchangeStates, type IntegrationExchangeState } from './metrics.repository.js'
+import { PRUNE_KINDS, type Pruner } from '../maintenance/pruner.js'
+import { findIntegrationExchangeStates, findTableSizes, type IntegrationExchangeState, type TableSize } from './metrics.repository.js'
 
 export interface MetricsOptions {
   databases: Databases
+  /** The app's pruner, whose rows pruned are counted. */
+  pruner?: Pruner
   /** How long a scrape waits for the database before leaving its gauges out. */
   databaseTimeoutMs?: number
 }
@@ -42,6 +47,7 @@ interface Snapshot {
   databaseUp: boolean
   ready: boolean
   integrations: IntegrationExchangeState[]
+  tables: TableSize[]
 }
 
 const seconds = (date: Date | null) => (date ? date.getTime() / 1000 : 0)
@@ -108,6 +114,15 @@ function defineMetrics(registry: Registry, snapshot: () => Promise<Snapshot>) {
       labelNames: integrationLabel,
       registers,
     }),
+    prunedRows: new Counter({
+      name: 'onec_retention_pruned_rows_total',
+      help:
+        'Rows retention pruned (EXPORT-SEMANTICS.md rule 11), by kind: sessions, login_failures, documents (batches whose ' +
+        'stored document was cleared), empty_polls, batches and batch_items (deleted with their journal), upload_files ' +
+        '(uploads whose raw file was deleted), uploads, audit_events.',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
     poisonSuspects: new Counter({
       name: 'onec_poison_suspects_total',
       help: `Orders served again after ${POISON_THRESHOLD} serves without success (a poison batch: 1C fails to load one of them), by integration.`,
@@ -129,6 +144,17 @@ function defineMetrics(registry: Registry, snapshot: () => Promise<Snapshot>) {
         registers,
         async collect() {
           this.set((await snapshot()).ready ? 1 : 0)
+        },
+      }),
+      new Gauge({
+        name: 'onec_table_size_bytes',
+        help: 'Size of each table of the service (schema commerceml) with its indexes and TOAST, in bytes.',
+        labelNames: ['table'] as const,
+        registers,
+        async collect() {
+          const snap = await snapshot()
+          this.reset()
+          for (const table of snap.tables) this.set({ table: table.table }, table.bytes)
         },
       }),
       perIntegration('onec_integration_enabled', 'Integrations not archived: 1 enabled, 0 switched off.', (s) => (s.enabled ? 1 : 0)),
@@ -207,7 +233,7 @@ function observe(metrics: Metrics, request: FastifyRequest, reply: FastifyReply)
   }
 }
 
-const plugin: FastifyPluginAsync<MetricsOptions> = async (app: FastifyInstance, { databases, databaseTimeoutMs = 2000 }) => {
+const plugin: FastifyPluginAsync<MetricsOptions> = async (app: FastifyInstance, { databases, pruner, databaseTimeoutMs = 2000 }) => {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
 
@@ -215,14 +241,18 @@ const plugin: FastifyPluginAsync<MetricsOptions> = async (app: FastifyInstance, 
   let last: { at: number; snapshot: Promise<Snapshot> } | null = null
   const readSnapshot = async (): Promise<Snapshot> => {
     try {
-      const [integrations, pending] = await withTimeout(
-        Promise.all([findIntegrationExchangeStates(databases.db, { poisonThreshold: POISON_THRESHOLD }), pendingMigrations(databases)]),
+      const [integrations, pending, tables] = await withTimeout(
+        Promise.all([
+          findIntegrationExchangeStates(databases.db, { poisonThreshold: POISON_THRESHOLD }),
+          pendingMigrations(databases),
+          findTableSizes(databases.db),
+        ]),
         databaseTimeoutMs,
       )
-      return { databaseUp: true, ready: pending.length === 0, integrations }
+      return { databaseUp: true, ready: pending.length === 0, integrations, tables }
     } catch (error) {
       app.log.warn({ err: error }, 'metrics: database unreachable, per-integration gauges left out')
-      return { databaseUp: false, ready: false, integrations: [] }
+      return { databaseUp: false, ready: false, integrations: [], tables: [] }
     }
   }
   const snapshot = () => {
@@ -231,6 +261,9 @@ const plugin: FastifyPluginAsync<MetricsOptions> = async (app: FastifyInstance, 
     return last.snapshot
   }
   const metrics = defineMetrics(registry, snapshot)
+  // Every kind shows from the first scrape, at 0 until something of it is pruned.
+  for (const kind of PRUNE_KINDS) metrics.prunedRows.inc({ kind }, 0)
+  pruner?.onPruned((kind, rows) => metrics.prunedRows.inc({ kind }, rows))
 
   app.addHook('onResponse', async (request, reply) => {
     try {

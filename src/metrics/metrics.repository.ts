@@ -3,7 +3,7 @@
  * what is indexed (the integrations table is small; order_state is read through its partial index of unsettled rows),
  * so a scrape stays cheap however many orders were ever exchanged. Read-only.
  */
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { ServiceDatabase } from '../db/database.js'
 
 type Db = Kysely<ServiceDatabase>
@@ -71,4 +71,20 @@ export async function findIntegrationExchangeStates(db: Db, params: { poisonThre
       excludedOrders: excludedBy.get(row.id) ?? 0,
     }
   })
+}
+
+export interface TableSize {
+  table: string
+  bytes: number
+}
+
+/** Every table of schema commerceml with its indexes and TOAST (pg_total_relation_size; PGlite answers it too). */
+export async function findTableSizes(db: Db): Promise<TableSize[]> {
+  const { rows } = await sql<{ table: string; bytes: number }>`
+    select c.relname as table, pg_total_relation_size(c.oid)::int8 as bytes
+      from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = 'commerceml' and c.relkind in ('r', 'p')
+     order by c.relname`.execute(db)
+  return rows
 }

@@ -47,8 +47,10 @@ function batchDetail(context: IntegrationContext, batchId: number): HTMLElement 
     if (!batch) return show(holder, problems)
     const documentView = h('div', { class: 'document' })
     const documentProblems = h('div')
-    const showDocument = h('button', { type: 'button', class: 'secondary', disabled: batch.byteCount > SHOWN_DOCUMENT_BYTES }, 'Показать документ')
-    const saveDocument = h('button', { type: 'button', class: 'secondary' }, 'Скачать документ (XML)')
+    // Retention (EXPORT-SEMANTICS.md rule 11): the batch and its orders stay, the bytes 1C received are gone.
+    const pruned = batch.documentPrunedAt !== null
+    const showDocument = h('button', { type: 'button', class: 'secondary', disabled: pruned || batch.byteCount > SHOWN_DOCUMENT_BYTES }, 'Показать документ')
+    const saveDocument = h('button', { type: 'button', class: 'secondary', disabled: pruned }, 'Скачать документ (XML)')
     const fetchDocument = () => attempt(documentProblems, () => api.document('/api/v1/integrations/{id}/batches/{batchId}/document', { params: { id, batchId: String(batchId) } }))
     showDocument.addEventListener('click', async () => {
       const fetched = await fetchDocument()
@@ -89,7 +91,11 @@ function batchDetail(context: IntegrationContext, batchId: number): HTMLElement 
           )
         : h('p', null, 'Пустой ответ: новых заказов не было.'),
       h('div', { class: 'toolbar' }, showDocument, saveDocument),
-      batch.byteCount > SHOWN_DOCUMENT_BYTES ? h('p', { class: 'hint' }, 'Документ большой: скачайте его, чтобы посмотреть.') : null,
+      pruned
+        ? h('p', { class: 'hint' }, `Документ удалён по сроку хранения ${formatDateTime(batch.documentPrunedAt)}: заказы пакета и их отпечатки остались в журнале.`)
+        : batch.byteCount > SHOWN_DOCUMENT_BYTES
+          ? h('p', { class: 'hint' }, 'Документ большой: скачайте его, чтобы посмотреть.')
+          : null,
       documentProblems,
       documentView,
     )
@@ -182,7 +188,7 @@ export function journalSection(context: IntegrationContext): HTMLElement {
               h('td', null, h('button', { type: 'button', class: 'link', onclick: () => show(detail, batchDetail(context, batch.id)) }, `№ ${batch.id}`)),
               h('td', null, formatDateTime(batch.createdAt)),
               h('td', { class: 'number' }, batch.orderCount.toLocaleString('ru-RU')),
-              h('td', { class: 'number' }, formatBytes(batch.byteCount)),
+              h('td', { class: 'number' }, batch.documentPrunedAt ? `${formatBytes(batch.byteCount)}, документ удалён` : formatBytes(batch.byteCount)),
               h('td', null, acknowledgement(batch)),
             ),
           ),

@@ -473,13 +473,13 @@ export interface components {
         /**
          * @description Every admin API error. `code` is one of `BAD_REQUEST`, `INVALID_SETTINGS`, `UNKNOWN_COMPANY` (400),
          *     `UNAUTHORIZED` (401), `FORBIDDEN` (403), `NOT_FOUND` (404), `CONFLICT`, `AMBIGUOUS_ORDER_NUMBER`,
-         *     `INTEGRATION_ARCHIVED`, `BATCH_NOT_ACKNOWLEDGEABLE` (409), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `INTERNAL` (500),
+         *     `INTEGRATION_ARCHIVED`, `BATCH_NOT_ACKNOWLEDGEABLE` (409), `DOCUMENT_PRUNED` (410), `PAYLOAD_TOO_LARGE` (413), `UNSUPPORTED_MEDIA_TYPE` (415), `INTERNAL` (500),
          *     `ADMIN_API_NOT_CONFIGURED` (503). `details.problems` lists validation problems as `{ path, message }`.
          */
         Error: {
             error: {
                 /** @enum {unknown} */
-                code: "BAD_REQUEST" | "INVALID_SETTINGS" | "UNKNOWN_COMPANY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "AMBIGUOUS_ORDER_NUMBER" | "INTEGRATION_ARCHIVED" | "BATCH_NOT_ACKNOWLEDGEABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL" | "UNAVAILABLE" | "ADMIN_API_NOT_CONFIGURED";
+                code: "BAD_REQUEST" | "INVALID_SETTINGS" | "UNKNOWN_COMPANY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "AMBIGUOUS_ORDER_NUMBER" | "INTEGRATION_ARCHIVED" | "BATCH_NOT_ACKNOWLEDGEABLE" | "DOCUMENT_PRUNED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL" | "UNAVAILABLE" | "ADMIN_API_NOT_CONFIGURED";
                 /** @description A sentence a person can act on. */
                 message: string;
                 details?: {
@@ -704,6 +704,12 @@ export interface components {
              *     orders were sent again, with any newer changes, in a later batch).
              */
             superseded: boolean;
+            /**
+             * Format: date-time
+             * @description When retention cleared the stored document (`RETENTION_DOCUMENTS`, EXPORT-SEMANTICS.md rule 11): the batch,
+             *     its orders and fingerprints stay, and `…/document` answers 410 `DOCUMENT_PRUNED`. Null while it is kept.
+             */
+            documentPrunedAt: string | null;
         };
         BatchPage: {
             batches: components["schemas"]["Batch"][];
@@ -1613,6 +1619,29 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /**
+             * @description `DOCUMENT_PRUNED`: the batch is in the journal (its orders, fingerprints and sizes), but its stored document
+             *     was pruned after `RETENTION_DOCUMENTS` (EXPORT-SEMANTICS.md rule 11); `details.documentPrunedAt` says when.
+             */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DOCUMENT_PRUNED",
+                     *         "message": "The document of batch 1234 was pruned on 2026-03-01T00:10:00.000Z (RETENTION_DOCUMENTS); the batch, its orders and fingerprints stay in the journal",
+                     *         "details": {
+                     *           "documentPrunedAt": "2026-03-01T00:10:00.000Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalError"];
             503: components["responses"]["AdminApiNotConfigured"];
         };

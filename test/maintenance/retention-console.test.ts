@@ -1,0 +1,46 @@
+/**
+ * The web console's journal after retention pruned a document (EXPORT-SEMANTICS.md rule 11), in a real browser: the
+ * batch is still listed with its orders, the row says the document is gone, and the batch's page says why instead of
+ * offering a document the service answers 410 for.
+ */
+import { sql } from 'kysely'
+import t from 'tap'
+import { startConsoleServer, openBrowser, visibleText, watchPage } from '../console/console-harness.js'
+import { AdminApi, createIntegrationViaApi } from '../helpers/admin-api.js'
+import { locationAdminToken, systemOperatorToken } from '../helpers/admin-token.js'
+import { createOrder, createSupplier } from '../helpers/factories.js'
+import { OneCClient } from '../helpers/onec-client.js'
+
+t.test('a batch whose document was pruned shows in the journal as «документ удалён», without a document to open', async (t) => {
+  const server = await startConsoleServer(t)
+  const { olvery, db } = server.databases
+  const supplier = await createSupplier(olvery, { name: 'ООО «Ромашка»' })
+  await createOrder(olvery, supplier, { number: 'R-101' })
+  const api = new AdminApi(server.app, await systemOperatorToken())
+  const created = await createIntegrationViaApi(t, api, { companyId: supplier.companyId, name: 'Бухгалтерия' })
+  const id = created.id
+  const onec = new OneCClient({ baseUrl: server.origin, login: created.login, password: created.password })
+  t.same((await onec.exchange()).problems, [])
+  t.same((await onec.exchange()).problems, [])
+  await db.updateTable('sessions').set({ expires_at: sql<Date>`now() - interval '1 second'` }).where('integration_id', '=', id).execute()
+  const report = await server.app.pruner.runOnce({
+    now: new Date(Date.now() + 2 * 86_400_000),
+    periods: { documentsSeconds: 86_400, emptyPollsSeconds: 30 * 86_400, journalSeconds: 60 * 86_400, uploadsSeconds: 30 * 86_400 },
+  })
+  t.equal(report.pruned.documents, 1)
+  const [, pruned] = (await api.get(t, '/api/v1/integrations/{id}/batches', { params: { id } })).json.batches
+
+  const context = await openBrowser(t)
+  const page = await context.newPage()
+  const watch = watchPage(page, server.origin)
+  await page.goto(`${server.consoleUrl}/integrations/${id}#token=${await locationAdminToken(supplier.locationId)}`)
+  const journal = page.getByRole('region', { name: 'Журнал обменов' })
+  const row = journal.getByRole('row', { name: new RegExp(`№ ${pruned.id}`) })
+  t.match(await visibleText(row), /документ удалён/)
+  await row.getByRole('button', { name: `№ ${pruned.id}` }).click()
+  t.match(await visibleText(journal.locator('.batch-detail .hint')), /Документ удалён по сроку хранения .*: заказы пакета и их отпечатки остались в журнале/)
+  t.match(await visibleText(journal.locator('.batch-detail table')), /R-101/, 'its orders are still listed')
+  t.equal(await journal.getByRole('button', { name: 'Скачать документ (XML)' }).isDisabled(), true)
+  t.equal(await journal.getByRole('button', { name: 'Показать документ' }).isDisabled(), true)
+  t.same(watch.errors, [])
+})
