@@ -16,9 +16,9 @@
  */
 import fastifyBasicAuth from '@fastify/basic-auth'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { checkLoginAllowed, recordLoginFailure, recordLoginSuccess, type ThrottleKeys } from '../auth/login-throttle.js'
+import { checkLoginAndFindIntegration, recordLoginFailure, recordLoginSuccess, type ThrottleKeys } from '../auth/login-throttle.js'
 import { decoyPasswordHash, verifyPassword } from '../auth/onec-credentials.js'
-import { findIntegrationByLogin, type IntegrationLogin } from '../integration/integrations.repository.js'
+import type { IntegrationLogin } from '../integration/integrations.repository.js'
 import type { Databases } from '../olvery/databases.js'
 import { basicChallenge, failure, messages, type ExchangeAnswer } from './replies.js'
 
@@ -74,25 +74,25 @@ export function basicRefusal(error: unknown): ExchangeAnswer | null {
   return null
 }
 
-/** Checks a login and password; an unknown login costs the same scrypt work as a wrong password. */
-async function verifyCredentials(databases: Databases, credentials: BasicCredentials): Promise<IntegrationLogin | null> {
-  const found = credentials.login.length <= LOGIN_MAX ? await findIntegrationByLogin(databases.db, credentials.login) : null
-  const matches = await verifyPassword(credentials.password, found?.passwordHash ?? (await decoyPasswordHash()))
-  return found && matches ? found : null
-}
-
-/** checkauth's validation, in order: empty login, throttle, password (or decoy), failure or success recorded. */
+/**
+ * checkauth's validation, in order: empty login, throttle, password (or decoy), failure or success recorded. The
+ * throttle's counters and the login's integration come in one read; the throttle is decided before any password is
+ * checked, and an unknown login costs the same scrypt work as a wrong password (a decoy hash).
+ */
 async function verifyCheckauth(databases: Databases, request: FastifyRequest, credentials: BasicCredentials): Promise<IntegrationLogin> {
   if (credentials.login === '') throw new CredentialsRefused('empty login')
   // Guessing is limited per login and address before any password is checked.
   const throttleKeys: ThrottleKeys = { login: credentials.login.slice(0, LOGIN_MAX), address: request.ip }
-  const { refusal, pairFailed } = await checkLoginAllowed(databases.db, throttleKeys)
+  // A login longer than any names no integration: looked up as the empty login, which none has.
+  const lookedUp = credentials.login.length <= LOGIN_MAX ? credentials.login : ''
+  const { check, found } = await checkLoginAndFindIntegration(databases.db, throttleKeys, lookedUp)
+  const { refusal, pairFailed } = check
   if (refusal) {
     request.log.warn({ login: throttleKeys.login, scope: refusal.scope }, 'checkauth refused: too many failed logins')
     throw new LoginThrottled(refusal.retryAfterSeconds)
   }
-  const found = await verifyCredentials(databases, credentials)
-  if (!found) {
+  const matches = await verifyPassword(credentials.password, found?.passwordHash ?? (await decoyPasswordHash()))
+  if (!found || !matches) {
     await recordLoginFailure(databases.db, throttleKeys)
     request.log.warn({ login: throttleKeys.login }, 'checkauth refused: wrong login or password')
     throw new CredentialsRefused('wrong login or password')
