@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
 import type { ServiceDatabase } from '../db/database.js'
+import { pollStateColumn, sessionBatchColumn } from '../export/export-state.repository.js'
 import { toIntegration, type Integration } from '../integration/integration.js'
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>
@@ -92,7 +93,18 @@ export interface FoundSession {
   passwordHash: string
   /** Less than `TOUCH_WHEN_REMAINING` of the idle lifetime is left: the session should be extended. */
   dueForTouch: boolean
+  /**
+   * What the mode reads of the export state next, read with the session in the same statement (`SessionPrefetch`):
+   * the export module's own json (export-state.repository.ts), undefined when not read.
+   */
+  prefetched: unknown
 }
+
+/**
+ * The modes whose first read of the export state comes with the session lookup, sparing them a round trip: query's
+ * `readPollState` and success's `findSessionBatch`.
+ */
+export type SessionPrefetch = 'query' | 'success'
 
 /**
  * A session is extended once less than this share of its idle lifetime remains, rather than on every request: a
@@ -133,9 +145,20 @@ function sessionQuery(db: Db, touchWithin: number) {
 
 type SessionQueryRow = NonNullable<Awaited<ReturnType<ReturnType<typeof sessionQuery>['executeTakeFirst']>>>
 
-function toFoundSession(row: SessionQueryRow): FoundSession {
-  const { session_id, sessid_hash, session_created_at, session_expires_at, live, rotated, login, password_hash, due_for_touch, ...integration } =
-    row
+function toFoundSession(row: SessionQueryRow & { prefetched?: unknown }): FoundSession {
+  const {
+    session_id,
+    sessid_hash,
+    session_created_at,
+    session_expires_at,
+    live,
+    rotated,
+    login,
+    password_hash,
+    due_for_touch,
+    prefetched,
+    ...integration
+  } = row
   return {
     sessionId: session_id,
     integration: toIntegration(integration),
@@ -147,6 +170,7 @@ function toFoundSession(row: SessionQueryRow): FoundSession {
     login,
     passwordHash: password_hash,
     dueForTouch: Boolean(due_for_touch),
+    prefetched,
   }
 }
 
@@ -154,9 +178,33 @@ const sessionByCookie = compiledOnce((db: Kysely<ServiceDatabase>, cookieHash: s
   sessionQuery(db, touchWithin).where('sessions.cookie_hash', '=', cookieHash),
 )
 
-/** The session named by a cookie value (live or not; the caller decides), or null. `ttlSeconds` sets `dueForTouch`. */
-export async function findSessionByCookie(db: Db, cookieValue: string, ttlSeconds: number): Promise<FoundSession | null> {
-  const { rows } = await sessionByCookie(db, hashToken(cookieValue), ttlSeconds * TOUCH_WHEN_REMAINING)
+const integrationIdColumn = sql.ref<string>('sessions.integration_id')
+const sessionIdColumn = sql.ref<string>('sessions.id')
+const sessionByCookieWith: Record<SessionPrefetch, typeof sessionByCookie> = {
+  query: compiledOnce((db: Kysely<ServiceDatabase>, cookieHash: string, touchWithin: number) =>
+    sessionQuery(db, touchWithin)
+      .select(pollStateColumn(integrationIdColumn).as('prefetched'))
+      .where('sessions.cookie_hash', '=', cookieHash),
+  ),
+  success: compiledOnce((db: Kysely<ServiceDatabase>, cookieHash: string, touchWithin: number) =>
+    sessionQuery(db, touchWithin)
+      .select(sessionBatchColumn(integrationIdColumn, sessionIdColumn).as('prefetched'))
+      .where('sessions.cookie_hash', '=', cookieHash),
+  ),
+}
+
+/**
+ * The session named by a cookie value (live or not; the caller decides), or null. `ttlSeconds` sets `dueForTouch`;
+ * `prefetch` adds what that mode reads next (`FoundSession.prefetched`).
+ */
+export async function findSessionByCookie(
+  db: Db,
+  cookieValue: string,
+  ttlSeconds: number,
+  prefetch?: SessionPrefetch,
+): Promise<FoundSession | null> {
+  const find = prefetch ? sessionByCookieWith[prefetch] : sessionByCookie
+  const { rows } = await find(db, hashToken(cookieValue), ttlSeconds * TOUCH_WHEN_REMAINING)
   return rows[0] ? toFoundSession(rows[0]) : null
 }
 

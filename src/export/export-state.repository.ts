@@ -2,7 +2,7 @@
  * The per-integration export state (`export_state`): the row whose lock serialises the exchanges of one integration
  * (EXPORT-SEMANTICS.md rule 5), the watermark (rule 4), and the exchange times the journal and the metrics show.
  */
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
 import type { ServiceDatabase } from '../db/database.js'
 import { toBatchSummary, type BatchSummary } from './batches.repository.js'
@@ -140,20 +140,24 @@ export interface PollState {
   unsettledCount: number
 }
 
-const pollState = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: string) =>
-  sql<{
-    lock_version: string
-    watermark: Date | null
-    id: number | null
-    session_id: string | null
-    order_count: number | null
-    acknowledged_at: Date | null
-    watermark_candidate: Date | null
-    unsettled: number
-  }>`
+interface PollStateRow {
+  lock_version: string
+  watermark: Date | string | null
+  batch_id: number | null
+  batch_session_id: string | null
+  batch_order_count: number | null
+  batch_acknowledged_at: Date | string | null
+  batch_watermark_candidate: Date | string | null
+  unsettled: number
+}
+
+/** The read of `readPollState` for the integration `integrationId` names: a value, or a column of an outer statement. */
+function pollStateSelect(integrationId: unknown) {
+  return sql<PollStateRow>`
     select e.lock_version::text as lock_version, e.watermark,
-           b.id, b.session_id, b.order_count, b.acknowledged_at, b.watermark_candidate,
-           (select count(*)
+           b.id as batch_id, b.session_id as batch_session_id, b.order_count as batch_order_count,
+           b.acknowledged_at as batch_acknowledged_at, b.watermark_candidate as batch_watermark_candidate,
+           (select count(*)::integer
               from commerceml.order_state s
              where s.integration_id = e.integration_id
                and (s.acked_fingerprint is null or s.acked_fingerprint is distinct from s.last_sent_fingerprint)
@@ -166,19 +170,47 @@ const pollState = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: stri
               order by id desc
               limit 1
            ) as b on true
-     where e.integration_id = ${integrationId}`,
-)
+     where e.integration_id = ${integrationId}`
+}
+
+const pollState = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: string) => pollStateSelect(integrationId))
+
+const dateOf = (value: Date | string | null): Date | null => (value === null ? null : new Date(value))
+
+function toPollState(row: PollStateRow): PollState {
+  return {
+    lockVersion: row.lock_version,
+    watermark: dateOf(row.watermark),
+    latestBatch:
+      row.batch_id === null
+        ? null
+        : {
+            id: row.batch_id,
+            sessionId: row.batch_session_id!,
+            orderCount: row.batch_order_count!,
+            acknowledgedAt: dateOf(row.batch_acknowledged_at),
+            watermarkCandidate: dateOf(row.batch_watermark_candidate),
+          },
+    unsettledCount: row.unsettled,
+  }
+}
 
 /** The export state, the latest batch and the number of unsettled orders, without the lock; null without a state. */
 export async function readPollState(db: Db, integrationId: string): Promise<PollState | null> {
   const row = (await pollState(db, integrationId)).rows[0]
-  if (!row) return null
-  return {
-    lockVersion: row.lock_version,
-    watermark: row.watermark,
-    latestBatch: row.id === null ? null : toBatchSummary({ ...row, id: row.id, session_id: row.session_id!, order_count: row.order_count! }),
-    unsettledCount: Number(row.unsettled),
-  }
+  return row ? toPollState(row) : null
+}
+
+/**
+ * `readPollState` as one json column of a statement that reads the session anyway (sessions.repository.ts), for
+ * `integrationId`, a column of that statement; `pollStateOf` reads it back. Spares the query a round trip.
+ */
+export function pollStateColumn(integrationId: RawBuilder<string>): RawBuilder<unknown> {
+  return sql`(select to_jsonb(p) from (${pollStateSelect(integrationId)}) as p)`
+}
+
+export function pollStateOf(json: unknown): PollState | null {
+  return json === null || json === undefined ? null : toPollState(json as PollStateRow)
 }
 
 /** An empty `query` answer as the journal keeps it (rule 8): who asked, when, and the bytes sent. */
@@ -245,38 +277,66 @@ export async function recordEmptyPoll(db: Db, lockVersion: string, poll: EmptyPo
   return rows[0]?.id ?? null
 }
 
-const sessionBatch = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: string, sessionId: string) =>
-  sql<{
-    lock_version: string | null
-    id: number | null
-    session_id: string | null
-    order_count: number | null
-    acknowledged_at: Date | null
-    watermark_candidate: Date | null
-  }>`
+interface SessionBatchRow {
+  lock_version: string | null
+  batch_id: number | null
+  batch_order_count: number | null
+  batch_acknowledged_at: Date | string | null
+  batch_watermark_candidate: Date | string | null
+}
+
+function sessionBatchSelect(integrationId: unknown, sessionId: unknown) {
+  return sql<SessionBatchRow>`
     select (select lock_version::text from commerceml.export_state where integration_id = ${integrationId}) as lock_version,
-           b.id, b.session_id, b.order_count, b.acknowledged_at, b.watermark_candidate
+           b.id as batch_id, b.order_count as batch_order_count, b.acknowledged_at as batch_acknowledged_at,
+           b.watermark_candidate as batch_watermark_candidate
       from (select 1) as one
       left join lateral (
-             select id, session_id, order_count, acknowledged_at, watermark_candidate
+             select id, order_count, acknowledged_at, watermark_candidate
                from commerceml.batches
               where session_id = ${sessionId}
               order by id desc
               limit 1
-           ) as b on true`,
+           ) as b on true`
+}
+
+const sessionBatch = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: string, sessionId: string) =>
+  sessionBatchSelect(integrationId, sessionId),
 )
 
-/** Rule 2 without the lock: the session's latest batch, and the integration's `lock_version` read with it. */
-export async function findSessionBatch(
-  db: Db,
-  integrationId: string,
-  sessionId: string,
-): Promise<{ lockVersion: string | null; batch: BatchSummary | null }> {
-  const row = (await sessionBatch(db, integrationId, sessionId)).rows[0]!
+export interface SessionBatch {
+  lockVersion: string | null
+  batch: BatchSummary | null
+}
+
+function toSessionBatch(row: SessionBatchRow, sessionId: string): SessionBatch {
   return {
     lockVersion: row.lock_version,
-    batch: row.id === null ? null : toBatchSummary({ ...row, id: row.id, session_id: row.session_id!, order_count: row.order_count! }),
+    batch:
+      row.batch_id === null
+        ? null
+        : {
+            id: row.batch_id,
+            sessionId,
+            orderCount: row.batch_order_count!,
+            acknowledgedAt: dateOf(row.batch_acknowledged_at),
+            watermarkCandidate: dateOf(row.batch_watermark_candidate),
+          },
   }
+}
+
+/** Rule 2 without the lock: the session's latest batch, and the integration's `lock_version` read with it. */
+export async function findSessionBatch(db: Db, integrationId: string, sessionId: string): Promise<SessionBatch> {
+  return toSessionBatch((await sessionBatch(db, integrationId, sessionId)).rows[0]!, sessionId)
+}
+
+/** `findSessionBatch` as one json column of the session's own lookup (as `pollStateColumn`); `sessionBatchOf` reads it. */
+export function sessionBatchColumn(integrationId: RawBuilder<string>, sessionId: RawBuilder<string>): RawBuilder<unknown> {
+  return sql`(select to_jsonb(sb) from (${sessionBatchSelect(integrationId, sessionId)}) as sb)`
+}
+
+export function sessionBatchOf(json: unknown, sessionId: string): SessionBatch | null {
+  return json === null || json === undefined ? null : toSessionBatch(json as SessionBatchRow, sessionId)
 }
 
 const emptyAcknowledgement = compiledOnce(

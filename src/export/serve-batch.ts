@@ -20,7 +20,7 @@ import {
 } from './batches.repository.js'
 import { contentTypeFor, encodeChunk } from './encoding.js'
 import type { ExportDeps } from './export-deps.js'
-import { findQueryBacklog, lockExportState, readPollState, recordEmptyPoll } from './export-state.repository.js'
+import { findQueryBacklog, lockExportState, pollStateOf, readPollState, recordEmptyPoll } from './export-state.repository.js'
 import { documentFrame } from './order-document.js'
 import { findOrderStates, forgetOrderStates, markIsolated, recordOrderError, settleOrderStates } from './order-state.repository.js'
 import { planBatch, POISON_THRESHOLD, scanPendingOrders, type PendingOrder, type PendingScan, type RenderedOrder } from './pending-orders.js'
@@ -53,7 +53,13 @@ export interface ServedBatch {
  */
 export async function serveBatch(
   deps: ExportDeps,
-  params: { integration: Integration; sessionId: string; now?: Date },
+  params: {
+    integration: Integration
+    sessionId: string
+    now?: Date
+    /** `readPollState` as read with the session (`pollStateColumn`), sparing its round trip; undefined when not read. */
+    prefetched?: unknown
+  },
 ): Promise<ServedBatch> {
   const now = params.now ?? new Date()
   return (await serveEmptyPoll(deps, { ...params, now })) ?? (await serveLockedBatch(deps, { ...params, now }))
@@ -68,12 +74,12 @@ export async function serveBatch(
  */
 async function serveEmptyPoll(
   deps: ExportDeps,
-  params: { integration: Integration; sessionId: string; now: Date },
+  params: { integration: Integration; sessionId: string; now: Date; prefetched?: unknown },
 ): Promise<ServedBatch | null> {
   const { databases, config, logger } = deps
   const { integration, sessionId, now } = params
   const { encoding, bom, schemaVersion } = integration.settings
-  const state = await readPollState(databases.db, integration.id)
+  const state = params.prefetched !== undefined ? pollStateOf(params.prefetched) : await readPollState(databases.db, integration.id)
   if (!state || state.watermark === null || state.unsettledCount > 0) return null
   // isolatePoison's case: the latest batch was one order, not acknowledged.
   if (state.latestBatch && !state.latestBatch.acknowledgedAt && state.latestBatch.orderCount === 1) return null
