@@ -33,7 +33,8 @@ export interface ThrottleKeys {
   address: string
 }
 
-function keysOf({ login, address }: ThrottleKeys): Record<Scope, string> {
+/** The hashed keys of the throttle's counters of this login and address, per scope. */
+export function keysOf({ login, address }: ThrottleKeys): Record<Scope, string> {
   return {
     login_address: hashKey('login_address', login.toLowerCase(), address),
     address: hashKey('address', address),

@@ -11,7 +11,9 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
 import type { ServiceDatabase } from '../db/database.js'
 import { pollStateColumn, sessionBatchColumn } from '../export/export-state.repository.js'
+import type { IntegrationRow } from '../db/database.js'
 import { toIntegration, type Integration } from '../integration/integration.js'
+import { toIntegrationLogin, type IntegrationLogin } from '../integration/integrations.repository.js'
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>
 
@@ -76,6 +78,81 @@ export async function openSession(
   )
   const row = rows[0]!
   return { sessionId: row.id, cookieValue, sessid, expiresAt: row.expires_at }
+}
+
+const openedForVerifiedLogin = compiledOnce(
+  (
+    db: Kysely<ServiceDatabase>,
+    login: string,
+    passwordHash: string,
+    loginAddressKey: string,
+    addressKey: string,
+    loginKey: string,
+    cookieHash: string,
+    sessidHash: string,
+    clientAddress: string | null,
+    ttlSeconds: number,
+  ) =>
+    sql<IntegrationRow & { password_hash: string; rotated_at: Date; session_id: string; expires_at: Date }>`
+    with found as (
+           select i.id, i.name, i.class, i.company_id, i.location_id, i.settings, i.enabled, i.archived_at, i.created_at,
+                  i.updated_at, c.password_hash, c.rotated_at
+             from commerceml.credentials c
+             join commerceml.integrations i on i.id = c.integration_id
+            where c.login = ${login}
+              and c.password_hash = ${passwordHash}
+              and i.enabled
+              and i.archived_at is null
+              and not exists (
+                    select from commerceml.login_failures f
+                     where (f.scope = 'login_address' and f.key_hash = ${loginAddressKey})
+                        or (f.scope = 'address' and f.key_hash = ${addressKey})
+                        or (f.scope = 'login' and f.key_hash = ${loginKey}))
+         ),
+         opened as (
+           insert into commerceml.sessions (integration_id, cookie_hash, sessid_hash, client_address, expires_at)
+           select id, ${cookieHash}, ${sessidHash}, ${clientAddress}, now() + make_interval(secs => ${ttlSeconds}) from found
+           returning id, expires_at
+         )
+    select found.*, opened.id as session_id, opened.expires_at from found, opened`,
+)
+
+/**
+ * checkauth of a login whose password was verified recently against `passwordHash` (onec-credentials.ts,
+ * `recentlyVerifiedHash`), in one statement: the session is opened only if the login's credentials still carry that
+ * hash, its integration is enabled and not archived, and the throttle holds no failure of this login, this address or
+ * the pair (then it could refuse nothing, and no counter needs clearing). Null when any of that does not hold: nothing
+ * was written, and checkauth goes the usual way (throttle, password, session).
+ */
+export async function openSessionForVerifiedLogin(
+  db: Db,
+  params: {
+    login: string
+    passwordHash: string
+    throttleKeyHashes: { login_address: string; address: string; login: string }
+    ttlSeconds: number
+    clientAddress: string | null
+  },
+): Promise<{ opened: OpenedSession; found: IntegrationLogin } | null> {
+  const cookieValue = randomAlnum(TOKEN_LENGTH)
+  const sessid = randomAlnum(TOKEN_LENGTH)
+  const k = params.throttleKeyHashes
+  const { rows } = await openedForVerifiedLogin(
+    db,
+    params.login,
+    params.passwordHash,
+    k.login_address,
+    k.address,
+    k.login,
+    hashToken(cookieValue),
+    hashToken(sessid),
+    params.clientAddress,
+    params.ttlSeconds,
+  )
+  const row = rows[0]
+  if (!row) return null
+  const { session_id, expires_at, ...integration } = row
+  return { opened: { sessionId: session_id, cookieValue, sessid, expiresAt: expires_at }, found: toIntegrationLogin(integration) }
 }
 
 export interface FoundSession {
