@@ -350,6 +350,7 @@ const emptyAcknowledgement = compiledOnce(
                   lock_version = lock_version + 1
             where integration_id = ${integrationId}
               and lock_version = ${lockVersion}::bigint
+              and exists (select from commerceml.batches where id = ${batchId} and acknowledged_at is null and order_count = 0)
            returning integration_id
          )
     update commerceml.batches
