@@ -18,6 +18,7 @@ import {
   type ServerProcess,
 } from './processes.js'
 import { summarizeProfile, type ProfileSummary } from './profile.js'
+import { startStatementCounter } from './statement-counter.js'
 import { summarizeLatencies, type LatencySummary } from './stats.js'
 
 /** A bound on the cycles of one client in one run, besides the time. */
@@ -49,6 +50,11 @@ export interface ClientsResult {
   warmupProblems: string[]
   service: LoadRun[]
   bare: LoadRun[]
+  /**
+   * Statements the service sends to PostgreSQL per full cycle (BEGIN and COMMIT included), counted by a proxy in front
+   * of the server in a run of its own (statement-counter.ts); null when the cycles of that run failed.
+   */
+  statementsPerCycle: number | null
   /** One more run of the service under `node --cpu-prof`, when asked for. */
   profile: ProfileSummary | null
 }
@@ -157,6 +163,7 @@ export async function measureClients(
     warmupProblems: [],
     service: [],
     bare: [],
+    statementsPerCycle: null,
     profile: null,
   }
   const servers: ServerProcess[] = []
@@ -194,6 +201,9 @@ export async function measureClients(
     await endLeftoverStatements(database.url, log, 'after the clients runs') // queries of cycles that timed out, if any
   }
 
+  result.statementsPerCycle = await countStatements(database.url, credentials.slice(0, COUNTED_CLIENTS))
+  log(`  statements per cycle: ${result.statementsPerCycle?.toFixed(2) ?? 'not counted (cycles failed)'}`)
+
   if (params.profile) {
     log(`  one more run of the service under node --cpu-prof`)
     const dir = fs.mkdtempSync(path.join(WORK_DIR, 'cpu-profile-'))
@@ -210,6 +220,34 @@ export async function measureClients(
     result.profile = summarizeProfile(dir, window)
   }
   return result
+}
+
+/** Clients and cycles each of the counting run: few, one after another, so that nothing else is sent meanwhile. */
+const COUNTED_CLIENTS = 4
+const COUNTED_CYCLES = 25
+
+/**
+ * Statements per full cycle: a service of its own behind the counting proxy, one warm-up cycle per client (its
+ * connections opened and its statements prepared, as in the measured runs), then COUNTED_CYCLES cycles per client.
+ */
+async function countStatements(databaseUrl: string, credentials: readonly Credentials[]): Promise<number | null> {
+  const counter = await startStatementCounter(databaseUrl)
+  let service: ServerProcess | null = null
+  try {
+    service = await startService({ label: 'clients-counted', databaseUrl: counter.url })
+    const clients = credentials.map((c) => oneCClient(service!.baseUrl, c))
+    for (const client of clients) await timedExchange(client)
+    counter.reset()
+    let failed = 0
+    for (let i = 0; i < COUNTED_CYCLES; i++) {
+      for (const client of clients) if ((await timedExchange(client)).problems.length) failed++
+    }
+    const count = counter.count()
+    return failed === 0 ? count / (COUNTED_CYCLES * clients.length) : null
+  } finally {
+    await service?.stop()
+    await counter.close()
+  }
 }
 
 function describe(load: LoadRun): string {

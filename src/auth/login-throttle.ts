@@ -8,9 +8,11 @@
  * A successful login clears its login + address counter. A locked request is refused before the password is checked.
  */
 import { createHash } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
 import type { ServiceDatabase } from '../db/database.js'
+import type { IntegrationRow } from '../db/database.js'
+import { toIntegrationLogin, type IntegrationLogin } from '../integration/integrations.repository.js'
 
 type Scope = 'address' | 'login_address' | 'login'
 
@@ -31,7 +33,8 @@ export interface ThrottleKeys {
   address: string
 }
 
-function keysOf({ login, address }: ThrottleKeys): Record<Scope, string> {
+/** The hashed keys of the throttle's counters of this login and address, per scope. */
+export function keysOf({ login, address }: ThrottleKeys): Record<Scope, string> {
   return {
     login_address: hashKey('login_address', login.toLowerCase(), address),
     address: hashKey('address', address),
@@ -65,10 +68,22 @@ const failuresOf = compiledOnce((db: Kysely<ServiceDatabase>, loginAddress: stri
     ),
 )
 
+interface FailureRow {
+  scope: string
+  failures: number
+  first_failure_at: Date
+  last_failure_at: Date
+  locked_until: Date | null
+}
+
 /** Whether this login from this address may try a password now. */
 export async function checkLoginAllowed(db: Kysely<ServiceDatabase>, keys: ThrottleKeys, now = new Date()): Promise<LoginCheck> {
   const k = keysOf(keys)
   const { rows } = await failuresOf(db, k.login_address, k.address, k.login)
+  return decide(rows, now)
+}
+
+function decide(rows: readonly FailureRow[], now: Date): LoginCheck {
   const byScope = new Map(rows.map((r) => [r.scope, r]))
   const pairFailed = byScope.has('login_address')
   for (const scope of ['login_address', 'address'] as const) {
@@ -91,6 +106,42 @@ export async function checkLoginAllowed(db: Kysely<ServiceDatabase>, keys: Throt
     return { refusal: { scope: 'login', retryAfterSeconds }, pairFailed }
   }
   return { refusal: null, pairFailed }
+}
+
+type FailureAndCredentialsRow = { [K in keyof FailureRow]: FailureRow[K] | null } & { [K in keyof IntegrationRow]: IntegrationRow[K] | null } & {
+  password_hash: string | null
+  rotated_at: Date | null
+}
+
+// One row per scope, each with the integration of `login` (nulls where there is none): checkauth's only read.
+const failuresAndCredentials = compiledOnce((db: Kysely<ServiceDatabase>, loginAddress: string, address: string, loginKey: string, login: string) =>
+  sql<FailureAndCredentialsRow>`
+    select f.scope, f.failures, f.first_failure_at, f.last_failure_at, f.locked_until,
+           i.id, i.name, i.class, i.company_id, i.location_id, i.settings, i.enabled, i.archived_at, i.created_at, i.updated_at,
+           c.password_hash, c.rotated_at
+      from (values ('login_address', ${loginAddress}::text), ('address', ${address}::text), ('login', ${loginKey}::text)) as k (scope, key_hash)
+      left join commerceml.login_failures f on f.scope = k.scope and f.key_hash = k.key_hash
+      left join (commerceml.credentials c join commerceml.integrations i on i.id = c.integration_id) on c.login = ${login}`,
+)
+
+/**
+ * checkauth's read in one round trip: the throttle's counters of this login and address (`checkLoginAllowed`) and
+ * the integration of `login` with its password hash (`findIntegrationByLogin`). The caller still decides on the
+ * throttle before it checks any password; reading the hash in the same statement tells an attacker nothing more.
+ */
+export async function checkLoginAndFindIntegration(
+  db: Kysely<ServiceDatabase>,
+  keys: ThrottleKeys,
+  login: string,
+  now = new Date(),
+): Promise<{ check: LoginCheck; found: IntegrationLogin | null }> {
+  const k = keysOf(keys)
+  const { rows } = await failuresAndCredentials(db, k.login_address, k.address, k.login, login)
+  const failures = rows.flatMap((r) => (r.scope === null ? [] : [r as FailureRow & FailureAndCredentialsRow]))
+  const first = rows[0]
+  const found =
+    first && first.id !== null ? toIntegrationLogin(first as IntegrationRow & { password_hash: string; rotated_at: Date }) : null
+  return { check: decide(failures, now), found }
 }
 
 /** Counts one failed attempt in every scope and sets the locks the policy calls for. */

@@ -52,6 +52,46 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return ok
 }
 
+/**
+ * Logins whose password was verified recently, keyed by a digest of the login and the password, with the stored hash
+ * it was verified against: checkauth then opens its session in the same statement that reads the login's credentials,
+ * on condition that they still carry that hash (no rotation since) and that the throttle holds no failure of this
+ * login or address (exchange/sessions.repository.ts). What this may and may not do, as for `verified` above:
+ * - an entry exists only after scrypt accepted exactly this login and password against that hash, and it is used
+ *   only while the database still holds the same hash, so it never admits a password the database would not;
+ * - a rotated password has a new hash: the entry no longer matches it, and the next checkauth verifies with scrypt;
+ * - a wrong password, or an unknown login, never finds an entry, so a guess costs the full scrypt (or the decoy's)
+ *   and meets the throttle first, exactly as without the entry; only the right password is answered faster;
+ * - the key is a sha256 of login and password, never the password itself; the process holds it for at most
+ *   VERIFIED_TTL_MS, and at most VERIFIED_MAX of them, oldest dropped first. Someone able to read the process's
+ *   memory could test guesses against it offline at sha256 speed, but could equally read the passwords 1C sends.
+ */
+const verifiedLogins = new Map<string, { stored: string; at: number }>()
+
+function loginKey(login: string, password: string): string {
+  return createHash('sha256').update(login).update('\u0000').update(password).digest('base64url')
+}
+
+/** Remembers that `password` of `login` matched `stored` (checked by `verifyPassword` just before). */
+export function rememberVerifiedLogin(login: string, password: string, stored: string): void {
+  const key = loginKey(login, password)
+  verifiedLogins.delete(key)
+  verifiedLogins.set(key, { stored, at: Date.now() })
+  if (verifiedLogins.size > VERIFIED_MAX) verifiedLogins.delete(verifiedLogins.keys().next().value!)
+}
+
+/** The stored hash this login and password were verified against recently, or null. */
+export function recentlyVerifiedHash(login: string, password: string): string | null {
+  const key = loginKey(login, password)
+  const entry = verifiedLogins.get(key)
+  if (!entry) return null
+  if (Date.now() - entry.at >= VERIFIED_TTL_MS) {
+    verifiedLogins.delete(key)
+    return null
+  }
+  return entry.stored
+}
+
 async function verifyPasswordSlowly(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$')
   if (scheme !== 'scrypt' || !salt || !hash) return false

@@ -16,11 +16,12 @@
  */
 import fastifyBasicAuth from '@fastify/basic-auth'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { checkLoginAllowed, recordLoginFailure, recordLoginSuccess, type ThrottleKeys } from '../auth/login-throttle.js'
-import { decoyPasswordHash, verifyPassword } from '../auth/onec-credentials.js'
-import { findIntegrationByLogin, type IntegrationLogin } from '../integration/integrations.repository.js'
+import { checkLoginAndFindIntegration, keysOf, recordLoginFailure, recordLoginSuccess, type ThrottleKeys } from '../auth/login-throttle.js'
+import { decoyPasswordHash, recentlyVerifiedHash, rememberVerifiedLogin, verifyPassword } from '../auth/onec-credentials.js'
+import type { IntegrationLogin } from '../integration/integrations.repository.js'
 import type { Databases } from '../olvery/databases.js'
 import { basicChallenge, failure, messages, type ExchangeAnswer } from './replies.js'
+import { openSessionForVerifiedLogin, type OpenedSession } from './sessions.repository.js'
 
 interface BasicCredentials {
   login: string
@@ -35,8 +36,11 @@ type BasicAuthorization =
   | { kind: 'malformed' }
   /** Read, to be checked against the session (modes other than checkauth). */
   | ({ kind: 'credentials' } & BasicCredentials)
-  /** checkauth: the login and password of this integration. */
-  | { kind: 'verified'; found: IntegrationLogin }
+  /**
+   * checkauth: the login and password of this integration, and the session opened with the check when the password
+   * was verified recently (`openSessionForVerifiedLogin`); null when checkauth is still to open it.
+   */
+  | { kind: 'verified'; found: IntegrationLogin; opened: OpenedSession | null }
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -74,31 +78,50 @@ export function basicRefusal(error: unknown): ExchangeAnswer | null {
   return null
 }
 
-/** Checks a login and password; an unknown login costs the same scrypt work as a wrong password. */
-async function verifyCredentials(databases: Databases, credentials: BasicCredentials): Promise<IntegrationLogin | null> {
-  const found = credentials.login.length <= LOGIN_MAX ? await findIntegrationByLogin(databases.db, credentials.login) : null
-  const matches = await verifyPassword(credentials.password, found?.passwordHash ?? (await decoyPasswordHash()))
-  return found && matches ? found : null
-}
-
-/** checkauth's validation, in order: empty login, throttle, password (or decoy), failure or success recorded. */
-async function verifyCheckauth(databases: Databases, request: FastifyRequest, credentials: BasicCredentials): Promise<IntegrationLogin> {
+/**
+ * checkauth's validation, in order: empty login, throttle, password (or decoy), failure or success recorded. The
+ * throttle's counters and the login's integration come in one read; the throttle is decided before any password is
+ * checked, and an unknown login costs the same scrypt work as a wrong password (a decoy hash).
+ */
+async function verifyCheckauth(
+  databases: Databases,
+  request: FastifyRequest,
+  credentials: BasicCredentials,
+  sessionTtlSeconds: number,
+): Promise<{ found: IntegrationLogin; opened: OpenedSession | null }> {
   if (credentials.login === '') throw new CredentialsRefused('empty login')
   // Guessing is limited per login and address before any password is checked.
   const throttleKeys: ThrottleKeys = { login: credentials.login.slice(0, LOGIN_MAX), address: request.ip }
-  const { refusal, pairFailed } = await checkLoginAllowed(databases.db, throttleKeys)
+  // The password of this login verified recently: one statement checks that the hash and the integration are as they
+  // were and the throttle counts no failure, and opens the session; otherwise the usual way below.
+  const verifiedHash = recentlyVerifiedHash(credentials.login, credentials.password)
+  if (verifiedHash !== null) {
+    const fast = await openSessionForVerifiedLogin(databases.db, {
+      login: credentials.login,
+      passwordHash: verifiedHash,
+      throttleKeyHashes: keysOf(throttleKeys),
+      ttlSeconds: sessionTtlSeconds,
+      clientAddress: request.ip,
+    })
+    if (fast) return fast
+  }
+  // A login longer than any names no integration: looked up as the empty login, which none has.
+  const lookedUp = credentials.login.length <= LOGIN_MAX ? credentials.login : ''
+  const { check, found } = await checkLoginAndFindIntegration(databases.db, throttleKeys, lookedUp)
+  const { refusal, pairFailed } = check
   if (refusal) {
     request.log.warn({ login: throttleKeys.login, scope: refusal.scope }, 'checkauth refused: too many failed logins')
     throw new LoginThrottled(refusal.retryAfterSeconds)
   }
-  const found = await verifyCredentials(databases, credentials)
-  if (!found) {
+  const matches = await verifyPassword(credentials.password, found?.passwordHash ?? (await decoyPasswordHash()))
+  if (!found || !matches) {
     await recordLoginFailure(databases.db, throttleKeys)
     request.log.warn({ login: throttleKeys.login }, 'checkauth refused: wrong login or password')
     throw new CredentialsRefused('wrong login or password')
   }
   if (pairFailed) await recordLoginSuccess(databases.db, throttleKeys)
-  return found
+  rememberVerifiedLogin(credentials.login, credentials.password, found.passwordHash)
+  return { found, opened: null }
 }
 
 /**
@@ -107,9 +130,9 @@ async function verifyCheckauth(databases: Databases, request: FastifyRequest, cr
  */
 export async function registerBasicAuth(
   app: FastifyInstance,
-  params: { databases: Databases; modeOf: (request: FastifyRequest) => string | undefined },
+  params: { databases: Databases; sessionTtlSeconds: number; modeOf: (request: FastifyRequest) => string | undefined },
 ): Promise<void> {
-  const { databases, modeOf } = params
+  const { databases, sessionTtlSeconds, modeOf } = params
   await app.register(fastifyBasicAuth, {
     // BWS around the scheme and the credentials, as RFC 7230 §3.2.3 asks a recipient to accept.
     strictCredentials: false,
@@ -122,7 +145,7 @@ export async function registerBasicAuth(
         return
       }
       try {
-        request.basicAuthorization = { kind: 'verified', found: await verifyCheckauth(databases, request, { login, password }) }
+        request.basicAuthorization = { kind: 'verified', ...(await verifyCheckauth(databases, request, { login, password }, sessionTtlSeconds)) }
       } catch (error) {
         if (error instanceof CredentialsRefused || error instanceof LoginThrottled) throw error
         // Not a refusal (the database down, a bug): the plugin would make it a 401; it is the exchange's own failure.

@@ -18,12 +18,15 @@ export async function handleCheckauth(ctx: ExchangeContext): Promise<ExchangeAns
   request.logFields['integrationId'] = found.integration.id
   if (!isActive(found.integration)) return failure(messages.integrationOff(found.integration.name))
 
-  // Every checkauth opens a new session (PROTOCOL.md §3.1); earlier ones live on until they expire.
-  const opened = await openSession(databases.db, {
+  // Every checkauth opens a new session (PROTOCOL.md §3.1); earlier ones live on until they expire. The Basic check
+  // opened it already when the password was verified recently (basic-auth.ts).
+  const opened =
+    basic.opened ??
+    (await openSession(databases.db, {
     integrationId: found.integration.id,
     ttlSeconds: config.sessionTtlSeconds,
-    clientAddress: request.ip,
-  })
+      clientAddress: request.ip,
+    }))
   request.logFields['sessionId'] = opened.sessionId
   return checkauthSuccess(opened.cookieValue, opened.sessid)
 }

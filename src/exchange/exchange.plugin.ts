@@ -131,7 +131,7 @@ export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (
   })
   // Basic credentials, read by @fastify/basic-auth (basic-auth.ts): checked at once for checkauth, kept for the session
   // check of the other modes.
-  await registerBasicAuth(app, { databases, modeOf: (request) => parseQueryString(request.url)?.get('mode') })
+  await registerBasicAuth(app, { databases, sessionTtlSeconds: config.sessionTtlSeconds, modeOf: (request) => parseQueryString(request.url)?.get('mode') })
 
   app.removeAllContentTypeParsers() // no JSON or text parsing inside the exchange
   app.addContentTypeParser('*', rawBodyParser(config.fileLimitBytes))

@@ -12,7 +12,11 @@ export async function handleQuery(ctx: SessionContext): Promise<ExchangeAnswer> 
   const { request, log, databases, config, session } = ctx
   let result
   try {
-    result = await serveBatch({ databases, config, logger: log }, { integration: session.integration, sessionId: session.sessionId })
+    result = await serveBatch({ databases, config, logger: log }, {
+      integration: session.integration,
+      sessionId: session.sessionId,
+      prefetched: session.prefetched,
+    })
   } catch (error) {
     request.log.error({ err: error, integrationId: session.integration.id }, 'query failed: no document sent')
     return failure(messages.queryFailed)

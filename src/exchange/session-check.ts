@@ -69,9 +69,10 @@ export async function checkSession(ctx: ExchangeContext): Promise<SessionCheck> 
   const sessid = params.get('sessid') || null
   if (cookieValue === null && sessid === null) return refuse('no session cookie or sessid')
 
+  const prefetch = mode === 'query' || mode === 'success' ? mode : undefined
   const session =
     cookieValue !== null
-      ? await findSessionByCookie(databases.db, cookieValue, config.sessionTtlSeconds)
+      ? await findSessionByCookie(databases.db, cookieValue, config.sessionTtlSeconds, prefetch)
       : await findSessionBySessid(databases.db, sessid!, config.sessionTtlSeconds)
   if (!session) return refuse(cookieValue !== null ? 'unknown cookie' : 'unknown sessid')
   request.logFields['integrationId'] = session.integration.id

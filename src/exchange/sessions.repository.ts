@@ -10,7 +10,10 @@ import { createHash, randomBytes } from 'node:crypto'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
 import type { ServiceDatabase } from '../db/database.js'
+import { pollStateColumn, sessionBatchColumn } from '../export/export-state.repository.js'
+import type { IntegrationRow } from '../db/database.js'
 import { toIntegration, type Integration } from '../integration/integration.js'
+import { toIntegrationLogin, type IntegrationLogin } from '../integration/integrations.repository.js'
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>
 
@@ -77,6 +80,81 @@ export async function openSession(
   return { sessionId: row.id, cookieValue, sessid, expiresAt: row.expires_at }
 }
 
+const openedForVerifiedLogin = compiledOnce(
+  (
+    db: Kysely<ServiceDatabase>,
+    login: string,
+    passwordHash: string,
+    loginAddressKey: string,
+    addressKey: string,
+    loginKey: string,
+    cookieHash: string,
+    sessidHash: string,
+    clientAddress: string | null,
+    ttlSeconds: number,
+  ) =>
+    sql<IntegrationRow & { password_hash: string; rotated_at: Date; session_id: string; expires_at: Date }>`
+    with found as (
+           select i.id, i.name, i.class, i.company_id, i.location_id, i.settings, i.enabled, i.archived_at, i.created_at,
+                  i.updated_at, c.password_hash, c.rotated_at
+             from commerceml.credentials c
+             join commerceml.integrations i on i.id = c.integration_id
+            where c.login = ${login}
+              and c.password_hash = ${passwordHash}
+              and i.enabled
+              and i.archived_at is null
+              and not exists (
+                    select from commerceml.login_failures f
+                     where (f.scope = 'login_address' and f.key_hash = ${loginAddressKey})
+                        or (f.scope = 'address' and f.key_hash = ${addressKey})
+                        or (f.scope = 'login' and f.key_hash = ${loginKey}))
+         ),
+         opened as (
+           insert into commerceml.sessions (integration_id, cookie_hash, sessid_hash, client_address, expires_at)
+           select id, ${cookieHash}, ${sessidHash}, ${clientAddress}, now() + make_interval(secs => ${ttlSeconds}) from found
+           returning id, expires_at
+         )
+    select found.*, opened.id as session_id, opened.expires_at from found, opened`,
+)
+
+/**
+ * checkauth of a login whose password was verified recently against `passwordHash` (onec-credentials.ts,
+ * `recentlyVerifiedHash`), in one statement: the session is opened only if the login's credentials still carry that
+ * hash, its integration is enabled and not archived, and the throttle holds no failure of this login, this address or
+ * the pair (then it could refuse nothing, and no counter needs clearing). Null when any of that does not hold: nothing
+ * was written, and checkauth goes the usual way (throttle, password, session).
+ */
+export async function openSessionForVerifiedLogin(
+  db: Db,
+  params: {
+    login: string
+    passwordHash: string
+    throttleKeyHashes: { login_address: string; address: string; login: string }
+    ttlSeconds: number
+    clientAddress: string | null
+  },
+): Promise<{ opened: OpenedSession; found: IntegrationLogin } | null> {
+  const cookieValue = randomAlnum(TOKEN_LENGTH)
+  const sessid = randomAlnum(TOKEN_LENGTH)
+  const k = params.throttleKeyHashes
+  const { rows } = await openedForVerifiedLogin(
+    db,
+    params.login,
+    params.passwordHash,
+    k.login_address,
+    k.address,
+    k.login,
+    hashToken(cookieValue),
+    hashToken(sessid),
+    params.clientAddress,
+    params.ttlSeconds,
+  )
+  const row = rows[0]
+  if (!row) return null
+  const { session_id, expires_at, ...integration } = row
+  return { opened: { sessionId: session_id, cookieValue, sessid, expiresAt: expires_at }, found: toIntegrationLogin(integration) }
+}
+
 export interface FoundSession {
   sessionId: string
   integration: Integration
@@ -92,7 +170,18 @@ export interface FoundSession {
   passwordHash: string
   /** Less than `TOUCH_WHEN_REMAINING` of the idle lifetime is left: the session should be extended. */
   dueForTouch: boolean
+  /**
+   * What the mode reads of the export state next, read with the session in the same statement (`SessionPrefetch`):
+   * the export module's own json (export-state.repository.ts), undefined when not read.
+   */
+  prefetched: unknown
 }
+
+/**
+ * The modes whose first read of the export state comes with the session lookup, sparing them a round trip: query's
+ * `readPollState` and success's `findSessionBatch`.
+ */
+export type SessionPrefetch = 'query' | 'success'
 
 /**
  * A session is extended once less than this share of its idle lifetime remains, rather than on every request: a
@@ -133,9 +222,20 @@ function sessionQuery(db: Db, touchWithin: number) {
 
 type SessionQueryRow = NonNullable<Awaited<ReturnType<ReturnType<typeof sessionQuery>['executeTakeFirst']>>>
 
-function toFoundSession(row: SessionQueryRow): FoundSession {
-  const { session_id, sessid_hash, session_created_at, session_expires_at, live, rotated, login, password_hash, due_for_touch, ...integration } =
-    row
+function toFoundSession(row: SessionQueryRow & { prefetched?: unknown }): FoundSession {
+  const {
+    session_id,
+    sessid_hash,
+    session_created_at,
+    session_expires_at,
+    live,
+    rotated,
+    login,
+    password_hash,
+    due_for_touch,
+    prefetched,
+    ...integration
+  } = row
   return {
     sessionId: session_id,
     integration: toIntegration(integration),
@@ -147,6 +247,7 @@ function toFoundSession(row: SessionQueryRow): FoundSession {
     login,
     passwordHash: password_hash,
     dueForTouch: Boolean(due_for_touch),
+    prefetched,
   }
 }
 
@@ -154,9 +255,33 @@ const sessionByCookie = compiledOnce((db: Kysely<ServiceDatabase>, cookieHash: s
   sessionQuery(db, touchWithin).where('sessions.cookie_hash', '=', cookieHash),
 )
 
-/** The session named by a cookie value (live or not; the caller decides), or null. `ttlSeconds` sets `dueForTouch`. */
-export async function findSessionByCookie(db: Db, cookieValue: string, ttlSeconds: number): Promise<FoundSession | null> {
-  const { rows } = await sessionByCookie(db, hashToken(cookieValue), ttlSeconds * TOUCH_WHEN_REMAINING)
+const integrationIdColumn = sql.ref<string>('sessions.integration_id')
+const sessionIdColumn = sql.ref<string>('sessions.id')
+const sessionByCookieWith: Record<SessionPrefetch, typeof sessionByCookie> = {
+  query: compiledOnce((db: Kysely<ServiceDatabase>, cookieHash: string, touchWithin: number) =>
+    sessionQuery(db, touchWithin)
+      .select(pollStateColumn(integrationIdColumn).as('prefetched'))
+      .where('sessions.cookie_hash', '=', cookieHash),
+  ),
+  success: compiledOnce((db: Kysely<ServiceDatabase>, cookieHash: string, touchWithin: number) =>
+    sessionQuery(db, touchWithin)
+      .select(sessionBatchColumn(integrationIdColumn, sessionIdColumn).as('prefetched'))
+      .where('sessions.cookie_hash', '=', cookieHash),
+  ),
+}
+
+/**
+ * The session named by a cookie value (live or not; the caller decides), or null. `ttlSeconds` sets `dueForTouch`;
+ * `prefetch` adds what that mode reads next (`FoundSession.prefetched`).
+ */
+export async function findSessionByCookie(
+  db: Db,
+  cookieValue: string,
+  ttlSeconds: number,
+  prefetch?: SessionPrefetch,
+): Promise<FoundSession | null> {
+  const find = prefetch ? sessionByCookieWith[prefetch] : sessionByCookie
+  const { rows } = await find(db, hashToken(cookieValue), ttlSeconds * TOUCH_WHEN_REMAINING)
   return rows[0] ? toFoundSession(rows[0]) : null
 }
 

@@ -12,7 +12,11 @@ export async function handleSuccess(ctx: SessionContext): Promise<ExchangeAnswer
   const { request, log, databases, config, session } = ctx
   let result
   try {
-    result = await acknowledgeBatch({ databases, config, logger: log }, { integration: session.integration, sessionId: session.sessionId })
+    result = await acknowledgeBatch({ databases, config, logger: log }, {
+      integration: session.integration,
+      sessionId: session.sessionId,
+      prefetched: session.prefetched,
+    })
   } catch (error) {
     request.log.error({ err: error, integrationId: session.integration.id }, 'success failed: nothing acknowledged')
     return failure(messages.successFailed)

@@ -7,7 +7,7 @@ import { recordAuditEvent, type AuditActor } from '../integration/audit-trail.re
 import type { Integration } from '../integration/integration.js'
 import { acknowledgeBatchItems, findLatestBatch, findLatestSessionBatch, type BatchSummary } from './batches.repository.js'
 import type { ExportDeps } from './export-deps.js'
-import { lockExportState } from './export-state.repository.js'
+import { acknowledgeEmptyBatch, findSessionBatch, lockExportState, sessionBatchOf } from './export-state.repository.js'
 
 export interface AcknowledgeResult {
   /** The batch acknowledged now; null when the session had none (or it was acknowledged already). */
@@ -22,12 +22,38 @@ export interface AcknowledgeResult {
  */
 export async function acknowledgeBatch(
   deps: ExportDeps,
-  params: { integration: Integration; sessionId: string; now?: Date },
+  params: {
+    integration: Integration
+    sessionId: string
+    now?: Date
+    /** `findSessionBatch` as read with the session (`sessionBatchColumn`), sparing its round trip; undefined when not read. */
+    prefetched?: unknown
+  },
 ): Promise<AcknowledgeResult> {
   const { databases, logger } = deps
   const { integration, sessionId } = params
   const now = params.now ?? new Date()
   const log = logger.child({ integrationId: integration.id, sessionId })
+  // Without the lock first (export-state.repository.ts): a session with no batch, or one acknowledged already, changes
+  // nothing, and a batch with no orders is acknowledged in one statement unless a holder of the lock came in between.
+  const found =
+    (params.prefetched !== undefined ? sessionBatchOf(params.prefetched, sessionId) : null) ??
+    (await findSessionBatch(databases.db, integration.id, sessionId))
+  if (!found.batch) {
+    log.info('success without a query in this session: nothing to acknowledge')
+    return { batchId: null, orderCount: 0, alreadyAcknowledged: false }
+  }
+  if (found.batch.acknowledgedAt) {
+    log.info({ batchId: found.batch.id }, 'repeated success: the batch was acknowledged already')
+    return { batchId: found.batch.id, orderCount: found.batch.orderCount, alreadyAcknowledged: true }
+  }
+  if (found.batch.orderCount === 0 && found.lockVersion !== null) {
+    const acknowledged = await acknowledgeEmptyBatch(databases.db, { integrationId: integration.id, lockVersion: found.lockVersion, batch: found.batch, now })
+    if (acknowledged) {
+      log.info({ batchId: found.batch.id, orders: 0 }, 'batch acknowledged')
+      return { batchId: found.batch.id, orderCount: 0, alreadyAcknowledged: false }
+    }
+  }
   return databases.db.transaction().execute(async (trx) => {
     await lockExportState(trx, integration.id)
     const batch = await findLatestSessionBatch(trx, sessionId)

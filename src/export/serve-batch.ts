@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import type { ServiceDatabase } from '../db/database.js'
 import type { Integration } from '../integration/integration.js'
-import { findScanStart } from '../olvery/candidates.source.js'
+import { findCandidateOrders, findScanStart } from '../olvery/candidates.source.js'
 import {
   addBatchItems,
   batchDocumentChunks,
@@ -20,7 +20,7 @@ import {
 } from './batches.repository.js'
 import { contentTypeFor, encodeChunk } from './encoding.js'
 import type { ExportDeps } from './export-deps.js'
-import { findQueryBacklog, lockExportState } from './export-state.repository.js'
+import { findQueryBacklog, lockExportState, pollStateOf, readPollState, recordEmptyPoll } from './export-state.repository.js'
 import { documentFrame } from './order-document.js'
 import { findOrderStates, forgetOrderStates, markIsolated, recordOrderError, settleOrderStates } from './order-state.repository.js'
 import { planBatch, POISON_THRESHOLD, scanPendingOrders, type PendingOrder, type PendingScan, type RenderedOrder } from './pending-orders.js'
@@ -53,11 +53,64 @@ export interface ServedBatch {
  */
 export async function serveBatch(
   deps: ExportDeps,
-  params: { integration: Integration; sessionId: string; now?: Date },
+  params: {
+    integration: Integration
+    sessionId: string
+    now?: Date
+    /** `readPollState` as read with the session (`pollStateColumn`), sparing its round trip; undefined when not read. */
+    prefetched?: unknown
+  },
+): Promise<ServedBatch> {
+  const now = params.now ?? new Date()
+  return (await serveEmptyPoll(deps, { ...params, now })) ?? (await serveLockedBatch(deps, { ...params, now }))
+}
+
+/**
+ * The common poll, nothing to send, without holding the lock across statements (export-state.repository.ts): the
+ * state is read, then where the scan would start and whether any candidate exists, as the locked path reads them and
+ * in that order; if none does, the empty batch and the count of the query are one statement, written only while no
+ * holder of the lock came in between. Null when the poll may have something to send (a first query, unsettled orders,
+ * a poison batch to look at, a candidate) or the state moved: the locked path then does it all again.
+ */
+async function serveEmptyPoll(
+  deps: ExportDeps,
+  params: { integration: Integration; sessionId: string; now: Date; prefetched?: unknown },
+): Promise<ServedBatch | null> {
+  const { databases, config, logger } = deps
+  const { integration, sessionId, now } = params
+  const { encoding, bom, schemaVersion } = integration.settings
+  const state = params.prefetched !== undefined ? pollStateOf(params.prefetched) : await readPollState(databases.db, integration.id)
+  if (!state || state.watermark === null || state.unsettledCount > 0) return null
+  // isolatePoison's case: the latest batch was one order, not acknowledged.
+  if (state.latestBatch && !state.latestBatch.acknowledgedAt && state.latestBatch.orderCount === 1) return null
+  const { oldestOpenTransaction, locationTimezone } = await findScanStart(databases.olvery, integration.locationId)
+  const candidates = await findCandidateOrders(databases.olvery, { companyId: integration.companyId, changedSince: state.watermark })
+  if (candidates.length > 0) return null
+  const timezone = documentTimezone(integration.settings.timezone, locationTimezone)
+  const frame = documentFrame({ generatedAt: now, timezone, encoding, bom, schemaVersion })
+  const watermarkCandidate = watermarkBound({ now, safetyLagSeconds: config.exportSafetyLagSeconds, openSince: oldestOpenTransaction, leftOut: [] })
+  const batchId = await recordEmptyPoll(databases.db, state.lockVersion, {
+    integrationId: integration.id,
+    sessionId,
+    queryStartedAt: now,
+    contentType: frame.contentType,
+    watermarkCandidate,
+    head: frame.head,
+    tail: frame.tail,
+  })
+  if (batchId === null) return null
+  const byteCount = frame.head.length + frame.tail.length
+  logger.info({ integrationId: integration.id, sessionId, batchId, orders: 0, bytes: byteCount, leftOut: 0 }, 'batch recorded')
+  return { batchId, orderCount: 0, byteCount, suspectCount: 0, contentType: frame.contentType, head: frame.head, tail: frame.tail }
+}
+
+/** Rule 1 under the integration's lock, in one transaction: any query that may send something. */
+async function serveLockedBatch(
+  deps: ExportDeps,
+  params: { integration: Integration; sessionId: string; now: Date },
 ): Promise<ServedBatch> {
   const { databases, config, logger } = deps
-  const { integration, sessionId } = params
-  const now = params.now ?? new Date()
+  const { integration, sessionId, now } = params
   const log = logger.child({ integrationId: integration.id })
   const { batchSize, encoding, bom, schemaVersion } = integration.settings
   return databases.db.transaction().execute(async (trx) => {

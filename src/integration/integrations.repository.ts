@@ -8,6 +8,7 @@ import { compiledOnce } from '../db/compiled-once.js'
 import type { ServiceDatabase } from '../db/database.js'
 import { isUuid } from '../uuid.js'
 import { fromTo, recordAuditEvent, type AuditActor } from './audit-trail.repository.js'
+import type { IntegrationRow } from '../db/database.js'
 import { toIntegration, type Integration } from './integration.js'
 import type { IntegrationSettingsInput } from './settings.schema.js'
 
@@ -87,7 +88,11 @@ const integrationByLogin = compiledOnce((db: Kysely<ServiceDatabase>, login: str
 
 export async function findIntegrationByLogin(db: Db, login: string): Promise<IntegrationLogin | null> {
   const row = (await integrationByLogin(db, login)).rows[0]
-  if (!row) return null
+  return row ? toIntegrationLogin(row) : null
+}
+
+/** An integration row with its credentials' hash and rotation time as `IntegrationLogin`. */
+export function toIntegrationLogin(row: IntegrationRow & { password_hash: string; rotated_at: Date }): IntegrationLogin {
   const { password_hash, rotated_at, ...integration } = row
   return { integration: toIntegration(integration), passwordHash: password_hash, rotatedAt: rotated_at }
 }
