@@ -48,6 +48,7 @@ async function campaign(options: FaultOptions, services: ServiceProcess[], datab
   services.push(
     ...(await createServices({
       databaseUrl: database.url,
+      pooledUrl: options.pooledUrl,
       workDir: WORK_DIR,
       safetyLagSeconds: options.safetyLagSeconds,
       sessionTtlSeconds: SESSION_TTL_SECONDS,

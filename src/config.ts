@@ -7,12 +7,18 @@ import { createPublicKey } from 'node:crypto'
 import { Ajv, type JSONSchemaType, type ErrorObject } from 'ajv'
 
 type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+type DatabasePooling = 'session' | 'transaction'
 
 export interface Config {
   host: string
   port: number
   /** The service's own state. Unset: an embedded PGlite database in `dataDir`. */
   databaseUrl: string | null
+  /**
+   * How the PostgreSQL servers behind `databaseUrl` and `olveryDatabaseUrl` hand out connections: `session` (directly,
+   * or a pooler in session mode) or `transaction` (PgBouncer's transaction pooling, README "Behind PgBouncer").
+   */
+  databasePooling: DatabasePooling
   dataDir: string
   /** Platform data, read-only. Unset: the service's own database. */
   olveryDatabaseUrl: string | null
@@ -85,6 +91,7 @@ export const ENV_VARIABLES = [
   'HOST',
   'PORT',
   'DATABASE_URL',
+  'DATABASE_POOLING',
   'DATA_DIR',
   'OLVERY_DATABASE_URL',
   'OLVERY_DB_SCHEMA',
@@ -118,6 +125,7 @@ type RawEnv = {
   HOST: string
   PORT: number
   DATABASE_URL?: string | null
+  DATABASE_POOLING: DatabasePooling
   DATA_DIR: string
   OLVERY_DATABASE_URL?: string | null
   OLVERY_DB_SCHEMA: string
@@ -167,6 +175,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
     HOST: { type: 'string', minLength: 1, default: '0.0.0.0' },
     PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
     DATABASE_URL: { ...postgresUrl, default: null },
+    DATABASE_POOLING: { type: 'string', enum: ['session', 'transaction'], default: 'session' },
     DATA_DIR: { type: 'string', minLength: 1, default: './data' },
     OLVERY_DATABASE_URL: { ...postgresUrl, default: null },
     OLVERY_DB_SCHEMA: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$', default: 'olvery' },
@@ -200,6 +209,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
   required: [
     'HOST',
     'PORT',
+    'DATABASE_POOLING',
     'DATA_DIR',
     'OLVERY_DB_SCHEMA',
     'LOG_LEVEL',
@@ -366,6 +376,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     host: raw.HOST,
     port: raw.PORT,
     databaseUrl,
+    databasePooling: raw.DATABASE_POOLING,
     dataDir: raw.DATA_DIR,
     olveryDatabaseUrl: raw.OLVERY_DATABASE_URL ?? null,
     olveryDbSchema: raw.OLVERY_DB_SCHEMA,

@@ -51,6 +51,13 @@ t.test('a port out of range is refused', async (t) => {
   t.throws(() => loadConfig({ PORT: '70000' }), ConfigError)
 })
 
+t.test('DATABASE_POOLING is session by default, or transaction; anything else is refused', async (t) => {
+  t.equal(loadConfig({}).databasePooling, 'session')
+  t.equal(loadConfig({ DATABASE_POOLING: 'transaction' }).databasePooling, 'transaction')
+  const error = t.throws(() => loadConfig({ DATABASE_POOLING: 'statement' })) as ConfigError
+  t.match(error.problems.join('\n'), /DATABASE_POOLING must be one of session, transaction/)
+})
+
 t.test('the configuration is frozen', async (t) => {
   const config = loadConfig({})
   t.ok(Object.isFrozen(config))

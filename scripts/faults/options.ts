@@ -16,6 +16,9 @@ Options:
   --seed S             seed of every random choice (default: the current time, printed)
   --database-url URL   PostgreSQL of a role that may create databases (default FAULTS_DATABASE_URL, DATABASE_URL,
                        else postgres://postgres@127.0.0.1:5432/postgres)
+  --pooled-url URL     a PgBouncer in transaction pooling mode in front of --database-url's server, with a wildcard
+                       database entry: the services connect through it (the campaign database's name in place of
+                       its own) with DATABASE_POOLING=transaction; set-up, writers, faults and checks go directly
   --safety-lag N       EXPORT_SAFETY_LAG_SECONDS of the services (default 3)
   --max-orders N       stop creating orders after N (default 3000)
   --history N          demo orders seeded before the run (default 300)
@@ -34,6 +37,8 @@ export interface FaultOptions {
   seconds: number
   seed: string
   adminUrl: string
+  /** The PgBouncer the services connect through, or null: directly. */
+  pooledUrl: string | null
   safetyLagSeconds: number
   maxOrders: number
   historyOrders: number
@@ -59,6 +64,7 @@ export function parseFaultArgs(argv: string[], env: Record<string, string | unde
         seconds: { type: 'string' },
         seed: { type: 'string' },
         'database-url': { type: 'string' },
+        'pooled-url': { type: 'string' },
         'safety-lag': { type: 'string' },
         'max-orders': { type: 'string' },
         history: { type: 'string' },
@@ -80,10 +86,16 @@ export function parseFaultArgs(argv: string[], env: Record<string, string | unde
   if (!['127.0.0.1', 'localhost', '::1', '[::1]', ''].includes(host)) {
     throw new UsageError(`the campaign uses loopback addresses only; ${host} is not one`)
   }
+  const pooledUrl = values['pooled-url'] ?? null
+  const loopback = (url: string) => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(url).hostname)
+  if (pooledUrl !== null && !(/^postgres(ql)?:\/\//.test(pooledUrl) && loopback(pooledUrl))) {
+    throw new UsageError('--pooled-url must be a postgres:// URL of a loopback address')
+  }
   return {
     seconds: positiveInt('seconds', values.seconds, 60, 5),
     seed: values.seed ?? String(Date.now()),
     adminUrl,
+    pooledUrl,
     safetyLagSeconds: positiveInt('safety-lag', values['safety-lag'], 3),
     maxOrders: positiveInt('max-orders', values['max-orders'], 3000),
     historyOrders: positiveInt('history', values.history, 300, 0),

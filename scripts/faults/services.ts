@@ -139,8 +139,17 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env
 }
 
+/** The campaign database through the PgBouncer of `pooledUrl`: its host, port and role, the campaign's database. */
+function throughPooler(databaseUrl: string, pooledUrl: string): string {
+  const url = new URL(pooledUrl)
+  url.pathname = new URL(databaseUrl).pathname
+  return url.toString()
+}
+
 export async function createServices(params: {
   databaseUrl: string
+  /** A PgBouncer in transaction pooling mode the services connect through instead (`--pooled-url`). */
+  pooledUrl: string | null
   workDir: string
   safetyLagSeconds: number
   sessionTtlSeconds: number
@@ -168,7 +177,8 @@ export async function createServices(params: {
         NODE_ENV: 'production',
         HOST: '127.0.0.1',
         PORT: String(port),
-        DATABASE_URL: params.databaseUrl,
+        DATABASE_URL: params.pooledUrl ? throughPooler(params.databaseUrl, params.pooledUrl) : params.databaseUrl,
+        DATABASE_POOLING: params.pooledUrl ? 'transaction' : 'session',
         LOG_LEVEL: 'warn',
         MIGRATE_ON_START: 'false',
         DEMO_SEED: 'false',

@@ -6,7 +6,8 @@
  * `compiledOnce(build)` calls `build` once with placeholders in place of its arguments, keeps the compiled SQL, and on
  * each call runs that SQL with the real arguments in the placeholders' places. The SQL text is then the same string
  * every time, and the pg pool keeps the statement prepared (src/db/connection.ts): PostgreSQL then parses it once per
- * connection and, for the key lookups this is meant for, settles on a generic plan. A statement whose best plan
+ * connection and, for the key lookups this is meant for, settles on a generic plan (not behind a pooler in transaction
+ * mode, `DATABASE_POOLING=transaction`: every statement is sent unnamed there). A statement whose best plan
  * depends on its values (a range, an array of unknown length) passes `{ planEachTime: true }` and is sent unprepared.
  *
  * The contract of `build`: it may use its arguments only as values of the query (in comparisons, inserted or set
@@ -23,7 +24,7 @@ interface Buildable<O> {
 
 /**
  * Starts the text of a statement the pg pool keeps prepared (src/db/connection.ts): a query compiled once, unless it
- * asked to be planned each time.
+ * asked to be planned each time. In transaction pooling it is only a comment.
  */
 export const PREPARED = '/* prepared */ '
 

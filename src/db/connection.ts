@@ -80,6 +80,12 @@ export interface ConnectionOptions {
   dataDir: string
   olveryDatabaseUrl: string | null
   olveryDbSchema: string
+  /**
+   * `transaction` when a pooler in transaction mode (PgBouncer) stands between the pools and PostgreSQL, for both URLs
+   * (default `session`). It then hands each transaction, and each statement outside one, whichever server connection
+   * is free, so nothing may outlive a transaction on a connection: statements are sent unnamed, never prepared.
+   */
+  databasePooling?: 'session' | 'transaction'
   logger?: Logger
   /** Pool size per PostgreSQL database. */
   poolSize?: number
@@ -134,14 +140,18 @@ function isAlive(pid: number): boolean {
 const PREPARED_PER_CONNECTION = 200
 
 /**
- * A pg client that keeps the statements of every exchange prepared: those compiled once (src/db/compiled-once.ts),
- * whose text starts with PREPARED, are sent under a name derived from the text, so PostgreSQL parses each once per
- * connection and, after five executions, may plan it once too. They are key lookups and writes by key, whose plan
- * does not depend on the values. Everything else is sent unnamed and planned for its own values: a generic plan
- * cannot see how recent a watermark is nor how long an array of ids, and the ones PostgreSQL settled on read the
- * supplier's whole history for the candidate scan and every acknowledged order for each chunk's states (BENCHMARKS.md,
- * notes on section 1).
+ * A pg client that keeps the statements of every exchange prepared (session pooling only): those compiled once
+ * (src/db/compiled-once.ts), whose text starts with PREPARED, are sent under a name derived from the text, so
+ * PostgreSQL parses each once per connection and, after five executions, may plan it once too. They are key lookups
+ * and writes by key, whose plan does not depend on the values. Everything else is sent unnamed and planned for its
+ * own values: a generic plan cannot see how recent a watermark is nor how long an array of ids, and the ones
+ * PostgreSQL settled on read the supplier's whole history for the candidate scan and every acknowledged order for
+ * each chunk's states (BENCHMARKS.md, notes on section 1).
  * PREPARED_PER_CONNECTION bounds what a connection holds.
+ *
+ * A named statement is state of the server connection, and the client remembers having prepared it: behind a pooler
+ * in transaction mode the next transaction may run on another server connection, which answers `prepared statement
+ * "s_…" does not exist`, or the one it lands on already holds the name from another client (`… already exists`).
  */
 class PreparingClient extends pg.Client {
   private prepared = new Set<string>()
@@ -173,7 +183,8 @@ function statementName(text: string): string {
 
 function createPool(connectionString: string, options: ConnectionOptions): pg.Pool {
   const pool = new pg.Pool({
-    Client: PreparingClient,
+    // pg.Client sends every statement unnamed: parsed, planned and forgotten within its own round trip.
+    Client: options.databasePooling === 'transaction' ? pg.Client : PreparingClient,
     connectionString,
     types: pgTypes,
     max: options.poolSize ?? 10,

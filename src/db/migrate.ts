@@ -16,7 +16,11 @@ type ServiceConnection = Pick<Connections<unknown>, 'db' | 'execScript'>
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
 
-/** An arbitrary constant: the advisory lock key of migrations. */
+/**
+ * An arbitrary constant: the advisory lock key of migrations. Taken with `pg_advisory_xact_lock` in each migration's
+ * own transaction, never a session lock: behind PgBouncer in transaction pooling mode a session lock would stay on a
+ * server connection other clients are given next.
+ */
 const MIGRATION_LOCK_KEY = 7_320_184_091
 const ALREADY_APPLIED = 'olvery-1c-exchange: migration already applied'
 

@@ -53,9 +53,10 @@ const manyTexts = Array.from({ length: 250 }, (_, i) =>
 )
 const one = compiledOnce((db: Kysely<ServiceDatabase>, n: number) => sql<{ one: number }>`select ${n}::int as one`)
 
-// On the real server in both suites: the embedded database has no pg pool.
+// On the real server in both suites: the embedded database has no pg pool. Session pooling whatever the environment
+// says: behind PgBouncer (TEST_PGBOUNCER_URL) the transaction keeps one server connection all the same.
 t.test('the pg pool keeps the statements compiled once prepared, a bounded number of them, and no others', async (t) => {
-  const databases = await createTestDatabases(t, { reference: false, server: true })
+  const databases = await createTestDatabases(t, { reference: false, server: true, databasePooling: 'session' })
   const statements = await databases.db.transaction().execute(async (trx) => {
     // One connection in a transaction, so the statements and the view are of the same backend.
     await one(trx, 1)
@@ -69,6 +70,17 @@ t.test('the pg pool keeps the statements compiled once prepared, a bounded numbe
   t.same(statements.filter((s) => s.includes('unprepared')), [], 'a statement not compiled once is planned for its values')
   t.ok(statements.length <= 200, `at most 200 per connection (${statements.length})`)
   t.ok(statements.length >= 100, 'texts up to the bound are prepared')
+})
+
+t.test('with DATABASE_POOLING=transaction no statement outlives its round trip on the connection', async (t) => {
+  const databases = await createTestDatabases(t, { reference: false, server: true, databasePooling: 'transaction' })
+  const statements = await databases.db.transaction().execute(async (trx) => {
+    await one(trx, 1)
+    t.same((await one(trx, 2)).rows, [{ one: 2 }], 'the statement runs with each value')
+    const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)
+    return rows.map((r) => r.statement)
+  })
+  t.same(statements, [], 'nothing is prepared: behind PgBouncer the next transaction may run on another server connection')
 })
 
 t.test('the candidate scan is planned for each execution, never by a generic plan blind to the watermark', async (t) => {
