@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
+import { copyRows, type CopyColumn } from '../db/copy-rows.js'
 import type { ServiceDatabase } from '../db/database.js'
 import { upsertOrderStatesFromBatch } from './order-state.repository.js'
 
@@ -121,22 +122,33 @@ export interface BatchItem {
   fragment: Buffer
 }
 
-export async function addBatchItems(trx: Trx, batchId: number, items: readonly BatchItem[]): Promise<void> {
+const BATCH_ITEM_COLUMNS: readonly CopyColumn[] = [
+  { name: 'batch_id', type: 'int8' },
+  { name: 'order_id', type: 'uuid' },
+  { name: 'order_number', type: 'text' },
+  { name: 'fingerprint', type: 'text' },
+  { name: 'changed_at', type: 'timestamptz' },
+  { name: 'position', type: 'int4' },
+  { name: 'fragment', type: 'bytea' },
+]
+
+/**
+ * Writes items with their fragments in one statement: COPY in binary on PostgreSQL (`copy: true`; a fragment goes as
+ * its bytes, where a parameter would send it as hex), else one INSERT from arrays (the embedded PGlite).
+ */
+export async function addBatchItems(trx: Trx, batchId: number, items: readonly BatchItem[], options: { copy: boolean }): Promise<void> {
   if (items.length === 0) return
-  await trx
-    .insertInto('batch_items')
-    .values(
-      items.map((o) => ({
-        batch_id: batchId,
-        order_id: o.orderId,
-        order_number: o.orderNumber,
-        fingerprint: o.fingerprint,
-        changed_at: o.changedAt,
-        position: o.position,
-        fragment: o.fragment,
-      })),
-    )
-    .execute()
+  if (options.copy) {
+    const rows = items.map((o) => [batchId, o.orderId, o.orderNumber, o.fingerprint, o.changedAt, o.position, o.fragment])
+    await copyRows(trx, 'commerceml.batch_items', BATCH_ITEM_COLUMNS, rows)
+    return
+  }
+  const column = <T>(pick: (o: BatchItem) => T): T[] => items.map(pick)
+  await sql`
+    insert into commerceml.batch_items (batch_id, order_id, order_number, fingerprint, changed_at, position, fragment)
+    select ${batchId}::bigint, * from unnest(${column((o) => o.orderId)}::uuid[], ${column((o) => o.orderNumber)}::text[],
+                                             ${column((o) => o.fingerprint)}::text[], ${column((o) => o.changedAt)}::timestamptz[],
+                                             ${column((o) => o.position)}::int[], ${column((o) => o.fragment)}::bytea[])`.execute(trx)
 }
 
 /**

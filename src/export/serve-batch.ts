@@ -69,7 +69,9 @@ export async function serveBatch(
     // (read committed), and one still open holds the watermark back (rule 4, below). Read after the scan, one that
     // committed in between would be neither.
     const { oldestOpenTransaction, locationTimezone } = await findScanStart(olvery, integration.locationId)
-    const journal = new BatchJournal(trx, { integrationId: integration.id, sessionId, queryStartedAt: now, contentType: contentTypeFor(encoding) })
+    const journal = new BatchJournal(trx, { integrationId: integration.id, sessionId, queryStartedAt: now, contentType: contentTypeFor(encoding) }, {
+      copy: databases.kind === 'postgres',
+    })
     const scan = await scanPendingOrders(trx, olvery, {
       integration,
       watermark: state.watermark,
@@ -173,6 +175,7 @@ class BatchJournal {
   constructor(
     private readonly trx: Trx,
     private readonly opening: BatchOpening,
+    private readonly writing: { copy: boolean },
   ) {}
 
   async write(rendered: readonly RenderedOrder[], encoding: Integration['settings']['encoding']): Promise<void> {
@@ -182,7 +185,7 @@ class BatchJournal {
       return { ...pending, position: this.position++, fragment: bytes }
     })
     this.batchId ??= await openBatch(this.trx, this.opening)
-    await addBatchItems(this.trx, this.batchId, items)
+    await addBatchItems(this.trx, this.batchId, items, this.writing)
   }
 
   async close(params: {
