@@ -44,6 +44,8 @@ export interface ServedBatch {
   /** The document's bytes before and after the orders' fragments, as stored with the batch. */
   head: Buffer
   tail: Buffer
+  /** Whether the fragments are read back with COPY (PostgreSQL) or page by page (PGlite). */
+  copy: boolean
 }
 
 /**
@@ -101,13 +103,14 @@ export async function serveBatch(
       contentType: frame.contentType,
       head: frame.head,
       tail: frame.tail,
+      copy: databases.kind === 'postgres',
     }
   })
 }
 
 /** The bytes of a served batch, exactly as journaled, read a page of fragments at a time. */
 export function servedDocument(db: Kysely<ServiceDatabase>, batch: ServedBatch): AsyncGenerator<Buffer> {
-  return batchDocumentChunks(db, batch.batchId, batch)
+  return batchDocumentChunks(db, batch.batchId, batch, { copy: batch.copy })
 }
 
 /**
