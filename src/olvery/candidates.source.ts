@@ -2,7 +2,7 @@
  * What a `query` reads of the platform to find its candidates (EXPORT-SEMANTICS.md rules 1, 4): the orders of a
  * company changed since the watermark, and where the scan may start. Read-only, like every file of src/olvery/.
  */
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
 import type { OlveryDatabase } from './olvery.schema.js'
 import { PackedUuids } from './packed-uuids.js'
@@ -59,95 +59,121 @@ export async function findCandidateOrders(
   const from = after?.from ?? floor
   // Named orders changed before the floor belong to the first window only.
   const namedBelow = after ? '-infinity' : floor
-  const { rows } = await candidateWindow(olvery, companyId, from, params.windowSize ?? WINDOW, alsoIds, namedBelow)
-  const row = rows[0]
-  const ids = row?.ids ? PackedUuids.fromBytes(row.ids) : PackedUuids.fromBytes(Buffer.alloc(0))
+  const size = params.windowSize ?? WINDOW
+  let row: { upto: string; ids: Buffer | null } | undefined
+  if (changedSince !== null && !after) {
+    // A poll: one statement, its end found inside it. With a recent watermark PostgreSQL plans its ranges on the index
+    // whatever the end turns out to be.
+    row = (await boundedWindow(olvery, companyId, from, size, alsoIds, namedBelow)).rows[0]
+  } else {
+    // Deep in the history: the end first, so the window's statement is planned for its actual range (an end unknown
+    // at planning time made PostgreSQL expect a third of the payments table and read all of it).
+    const upto = (await windowEnd(olvery, companyId, from, size)).rows[0]?.upto
+    if (upto !== undefined) row = { upto, ids: (await windowIds(olvery, companyId, from, upto, alsoIds, namedBelow)).rows[0]?.ids ?? null }
+  }
+  const ids = PackedUuids.fromBytes(row?.ids ?? Buffer.alloc(0))
   return { ids, next: row && row.upto !== 'infinity' ? { from: row.upto } : null }
 }
 
 /**
- * One window (see `findCandidateOrders`). `upto`: the first change time at or past the WINDOW-th order of the company
- * from `from`, and strictly past `from` so that a window is never empty of range (orders sharing one `updated_at`
- * stay together); infinity when fewer orders remain.
+ * Where a window from `from` ends: the first change time at or past the `size`-th order of the company from `from`,
+ * and strictly past `from` so that a window is never empty of range (orders sharing one `updated_at` stay together);
+ * infinity when fewer orders remain. As text: microseconds, which a Date would round off.
  */
-const candidateWindow = compiledOnce(
-  (olvery: Olvery, companyId: string, from: string, size: number, named: string[], namedBelow: string) => {
-    const since = sql<Date>`${from}::timestamptz`
-    const upto = sql<Date>`(select upto from bound)`
-    return olvery
-      .with('bound', (db) =>
-        db.selectNoFrom((eb) =>
-          eb.fn
-            .coalesce(
-              eb
-                .selectFrom('orders as b')
-                .select((b) => b.fn.min('b.updated_at').as('min'))
-                .where('b.company_id', '=', companyId)
-                .where('b.updated_at', '>', since)
-                .where(
-                  'b.updated_at',
-                  '>=',
-                  eb.fn.coalesce(
-                    eb
-                      .selectFrom('orders as n')
-                      .select('n.updated_at')
-                      .where('n.company_id', '=', companyId)
-                      .where('n.updated_at', '>=', since)
-                      .orderBy('n.updated_at')
-                      .offset(size)
-                      .limit(1),
-                    sql<Date>`'infinity'::timestamptz`,
-                  ),
-                ),
-              sql<Date>`'infinity'::timestamptz`,
-            )
-            .as('upto'),
-        ),
-      )
-      .with('found', (db) =>
-        db
-          .selectFrom('orders as o')
-          .select((eb) => [
-            'o.id',
+function windowEndOf(olvery: Olvery, companyId: string, from: string, size: number) {
+  const since = sql<Date>`${from}::timestamptz`
+  return olvery.selectNoFrom((eb) =>
+    sql<string>`${eb.fn.coalesce(
+      eb
+        .selectFrom('orders as b')
+        .select((b) => b.fn.min('b.updated_at').as('min'))
+        .where('b.company_id', '=', companyId)
+        .where('b.updated_at', '>', since)
+        .where(
+          'b.updated_at',
+          '>=',
+          eb.fn.coalesce(
             eb
-              .fn<Date>('greatest', [
-                'o.updated_at',
-                eb.selectFrom('payments as p').select((p) => p.fn.max('p.updated_at').as('max')).whereRef('p.order_id', '=', 'o.id'),
-              ])
-              .as('changed_at'),
-          ])
-          .where('o.company_id', '=', companyId)
-          .where('o.id', 'in', (eb) =>
-            eb
-              .selectFrom('orders as oc')
-              .select('oc.id')
-              .where('oc.company_id', '=', companyId)
-              .where('oc.updated_at', '>=', since)
-              .where('oc.updated_at', '<', upto)
-              .union(
-                eb
-                  .selectFrom('payments as pc')
-                  .innerJoin('orders as op', 'op.id', 'pc.order_id')
-                  .select('pc.order_id as id')
-                  .where('pc.updated_at', '>=', since)
-                  .where('pc.updated_at', '<', upto)
-                  .where('op.company_id', '=', companyId),
-              )
-              .union(eb.selectFrom('orders as oi').select('oi.id').where('oi.id', '=', eb.fn.any(eb.val(named)))),
+              .selectFrom('orders as n')
+              .select('n.updated_at')
+              .where('n.company_id', '=', companyId)
+              .where('n.updated_at', '>=', since)
+              .orderBy('n.updated_at')
+              .offset(size)
+              .limit(1),
+            sql<Date>`'infinity'::timestamptz`,
           ),
-      )
-      .selectNoFrom((eb) => [
-        sql<string>`(select upto::text from bound)`.as('upto'),
-        eb
-          .selectFrom('found as f')
-          .select(sql<Buffer | null>`string_agg(uuid_send(f.id), ''::bytea order by f.changed_at, f.id)`.as('ids'))
-          .where('f.changed_at', '<', upto)
-          .where((w) => w.or([w('f.changed_at', '>=', since), w('f.changed_at', '<', sql<Date>`${namedBelow}::timestamptz`)]))
-          .as('ids'),
-      ])
-  },
-  // Planned for each execution, not prepared: how many orders changed since the watermark decides the plan.
-  { planEachTime: true },
+        ),
+      sql<Date>`'infinity'::timestamptz`,
+    )}::text`.as('upto'),
+  )
+}
+
+/**
+ * The candidates whose change time is in [from, upto), oldest first, as one bytea of 16 bytes an id; with the named
+ * orders changed before `namedBelow`.
+ */
+function windowIdsOf(olvery: Olvery, companyId: string, from: string, upto: RawBuilder<Date>, named: string[], namedBelow: string) {
+  const since = sql<Date>`${from}::timestamptz`
+  return olvery
+    .with('found', (db) =>
+      db
+        .selectFrom('orders as o')
+        .select((eb) => [
+          'o.id',
+          eb
+            .fn<Date>('greatest', [
+              'o.updated_at',
+              eb.selectFrom('payments as p').select((p) => p.fn.max('p.updated_at').as('max')).whereRef('p.order_id', '=', 'o.id'),
+            ])
+            .as('changed_at'),
+        ])
+        .where('o.company_id', '=', companyId)
+        .where('o.id', 'in', (eb) =>
+          eb
+            .selectFrom('orders as oc')
+            .select('oc.id')
+            .where('oc.company_id', '=', companyId)
+            .where('oc.updated_at', '>=', since)
+            .where('oc.updated_at', '<', upto)
+            .union(
+              eb
+                .selectFrom('payments as pc')
+                .innerJoin('orders as op', 'op.id', 'pc.order_id')
+                .select('pc.order_id as id')
+                .where('pc.updated_at', '>=', since)
+                .where('pc.updated_at', '<', upto)
+                .where('op.company_id', '=', companyId),
+            )
+            .union(eb.selectFrom('orders as oi').select('oi.id').where('oi.id', '=', eb.fn.any(eb.val(named)))),
+        ),
+    )
+    .selectFrom('found as f')
+    .select(sql<Buffer | null>`string_agg(uuid_send(f.id), ''::bytea order by f.changed_at, f.id)`.as('ids'))
+    .where('f.changed_at', '<', upto)
+    .where((w) => w.or([w('f.changed_at', '>=', since), w('f.changed_at', '<', sql<Date>`${namedBelow}::timestamptz`)]))
+}
+
+/*
+ * Built once each (src/db/compiled-once.ts), and planned for each execution, not prepared: how many orders changed
+ * since the watermark, and how far the window reaches, decide the plan.
+ */
+const planEachTime = { planEachTime: true }
+const windowEnd = compiledOnce(windowEndOf, planEachTime)
+const windowIds = compiledOnce(
+  (olvery: Olvery, companyId: string, from: string, upto: string, named: string[], namedBelow: string) =>
+    windowIdsOf(olvery, companyId, from, sql<Date>`${upto}::timestamptz`, named, namedBelow),
+  planEachTime,
+)
+const boundedWindow = compiledOnce(
+  (olvery: Olvery, companyId: string, from: string, size: number, named: string[], namedBelow: string) =>
+    olvery
+      .with('bound', () => windowEndOf(olvery, companyId, from, size))
+      .selectNoFrom(() => [
+        sql<string>`(select upto from bound)`.as('upto'),
+        windowIdsOf(olvery, companyId, from, sql<Date>`(select upto::timestamptz from bound)`, named, namedBelow).as('ids'),
+      ]),
+  planEachTime,
 )
 
 const scanStart = compiledOnce((olvery: Olvery, locationId: string) =>
