@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { ServiceDatabase } from '../db/database.js'
 import type { Integration } from '../integration/integration.js'
 import type { OlveryDatabase } from '../olvery/olvery.schema.js'
-import { findCandidateOrders, type CandidateCursor, type CandidateWindow } from '../olvery/candidates.source.js'
+import { findCandidateOrders } from '../olvery/candidates.source.js'
 import { loadOrders } from '../olvery/orders.source.js'
 import { OrderNotExportableError, toDocumentModel, type DocumentModel } from './document-model.js'
 import { fingerprintOf } from './fingerprint.js'
@@ -135,17 +135,13 @@ export async function scanPendingOrders(
   return scan
 }
 
-/** The candidates (`findCandidateOrders`), window after window, CHUNK ids at a time. */
+/** The candidates (`findCandidateOrders`), CHUNK ids at a time. */
 async function* candidateChunks(
   olvery: Kysely<OlveryDatabase>,
   params: { companyId: string; changedSince: Date | null; alsoIds: readonly string[] },
 ): AsyncGenerator<string[]> {
-  let after: CandidateCursor | null = null
-  do {
-    const window: CandidateWindow = await findCandidateOrders(olvery, { ...params, after })
-    for (let start = 0; start < window.ids.length; start += CHUNK) yield window.ids.slice(start, start + CHUNK)
-    after = window.next
-  } while (after)
+  const candidates = await findCandidateOrders(olvery, params)
+  for (let start = 0; start < candidates.length; start += CHUNK) yield candidates.slice(start, start + CHUNK)
 }
 
 export interface BatchPlan {

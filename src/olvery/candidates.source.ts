@@ -2,177 +2,98 @@
  * What a `query` reads of the platform to find its candidates (EXPORT-SEMANTICS.md rules 1, 4): the orders of a
  * company changed since the watermark, and where the scan may start. Read-only, like every file of src/olvery/.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
 import type { OlveryDatabase } from './olvery.schema.js'
 import { PackedUuids } from './packed-uuids.js'
 
 type Olvery = Kysely<OlveryDatabase>
 
-/** Where the next window of candidates starts: returned by `findCandidateOrders`, passed back to it. */
-export interface CandidateCursor {
-  /** The previous window's upper bound, exactly as PostgreSQL wrote it (microseconds: a Date would round them off). */
-  from: string
-}
-
-export interface CandidateWindow {
-  /** Candidates of this window, oldest change first; a window after this one holds only later changes. */
-  ids: PackedUuids
-  /** Null when this was the last window. */
-  next: CandidateCursor | null
-}
-
-/** Orders of the company's `updated_at` index a window spans, about (payments changed in its range add to it). */
-const WINDOW = 10_000
-
 /**
  * Orders of a company that may have changed since `changedSince` (all of them when null), plus the orders named in
  * `alsoIds` whatever their timestamps: their ids, oldest change first (the change time is
- * greatest(orders.updated_at, max(payments.updated_at)); `loadOrders` reads it again with the order).
+ * greatest(orders.updated_at, max(payments.updated_at)); `loadOrders` reads it again with the order). The branches are
+ * a UNION, so each uses its own index of the contract (orders (company_id, updated_at), payments (updated_at), the
+ * primary key) and the cost follows the number of changes, not the company's history; an OR of them made PostgreSQL
+ * filter every order of the company.
  *
- * They come a window at a time: a window is a range [from, to) of change times, `to` set so that about WINDOW orders
- * of the company's `updated_at` index fall in it, and holds every candidate whose change time falls in that range
- * (an order whose payment changed in it is found through the payments' index). Windows follow each other without
- * overlap, so the whole sequence is the candidates in the same order as one sorted list, while a query that needs a
- * batch's worth of orders reads about that many of a supplier's history, not all of it. The named orders changed
- * before `changedSince` come with the first window.
- *
- * The branches are a UNION, so each uses its own index of the contract (orders (company_id, updated_at), payments
- * (updated_at), the primary key) and the cost follows the number of changes, not the company's history; an OR of them
- * made PostgreSQL filter every order of the company. The ids arrive as one bytea, 16 bytes an order, and are kept so
- * (BENCHMARKS.md, notes on section 2).
+ * The ids arrive as one bytea, 16 bytes an order (uuid_send), not a row or an array element each, and are kept so: a
+ * new integration's first query lists the supplier's whole history, and a row object and a Date per order would live
+ * as long as the query runs, traced again by the garbage collector on every full collection, where a text[] of them
+ * cost a parse of every element (BENCHMARKS.md, notes on section 2).
  */
 export async function findCandidateOrders(
   olvery: Olvery,
-  params: {
-    companyId: string
-    changedSince: Date | null
-    alsoIds?: readonly string[]
-    after?: CandidateCursor | null
-    /** Orders of the company's `updated_at` index a window spans; WINDOW unless given (tests give small ones). */
-    windowSize?: number
-  },
-): Promise<CandidateWindow> {
-  const { companyId, changedSince, after } = params
-  const alsoIds = after ? [] : [...new Set(params.alsoIds ?? [])]
-  const floor = changedSince === null ? '-infinity' : changedSince.toISOString()
-  const from = after?.from ?? floor
-  // Named orders changed before the floor belong to the first window only.
-  const namedBelow = after ? '-infinity' : floor
-  const size = params.windowSize ?? WINDOW
-  let row: { upto: string; ids: Buffer | null } | undefined
-  if (changedSince !== null && !after) {
-    // A poll: one statement, its end found inside it. With a recent watermark PostgreSQL plans its ranges on the index
-    // whatever the end turns out to be.
-    row = (await boundedWindow(olvery, companyId, from, size, alsoIds, namedBelow)).rows[0]
-  } else {
-    // Deep in the history: the end first, so the window's statement is planned for its actual range (an end unknown
-    // at planning time made PostgreSQL expect a third of the payments table and read all of it).
-    const upto = (await windowEnd(olvery, companyId, from, size)).rows[0]?.upto
-    if (upto !== undefined) row = { upto, ids: (await windowIds(olvery, companyId, from, upto, alsoIds, namedBelow)).rows[0]?.ids ?? null }
-  }
-  const ids = PackedUuids.fromBytes(row?.ids ?? Buffer.alloc(0))
-  return { ids, next: row && row.upto !== 'infinity' ? { from: row.upto } : null }
+  params: { companyId: string; changedSince: Date | null; alsoIds?: readonly string[] },
+): Promise<PackedUuids> {
+  const { companyId, changedSince } = params
+  const alsoIds = [...new Set(params.alsoIds ?? [])]
+  const { rows } =
+    changedSince === null
+      ? await everyCandidate(olvery, companyId)
+      : alsoIds.length === 0
+        ? await changedCandidates(olvery, companyId, changedSince)
+        : await changedOrNamedCandidates(olvery, companyId, changedSince, alsoIds)
+  return PackedUuids.fromBytes(rows[0]?.ids ?? Buffer.alloc(0))
 }
 
-/**
- * Where a window from `from` ends: the first change time at or past the `size`-th order of the company from `from`,
- * and strictly past `from` so that a window is never empty of range (orders sharing one `updated_at` stay together);
- * infinity when fewer orders remain. As text: microseconds, which a Date would round off.
- */
-function windowEndOf(olvery: Olvery, companyId: string, from: string, size: number) {
-  const since = sql<Date>`${from}::timestamptz`
-  return olvery.selectNoFrom((eb) =>
-    sql<string>`${eb.fn.coalesce(
-      eb
-        .selectFrom('orders as b')
-        .select((b) => b.fn.min('b.updated_at').as('min'))
-        .where('b.company_id', '=', companyId)
-        .where('b.updated_at', '>', since)
-        .where(
-          'b.updated_at',
-          '>=',
-          eb.fn.coalesce(
-            eb
-              .selectFrom('orders as n')
-              .select('n.updated_at')
-              .where('n.company_id', '=', companyId)
-              .where('n.updated_at', '>=', since)
-              .orderBy('n.updated_at')
-              .offset(size)
-              .limit(1),
-            sql<Date>`'infinity'::timestamptz`,
-          ),
-        ),
-      sql<Date>`'infinity'::timestamptz`,
-    )}::text`.as('upto'),
-  )
-}
-
-/**
- * The candidates whose change time is in [from, upto), oldest first, as one bytea of 16 bytes an id; with the named
- * orders changed before `namedBelow`.
- */
-function windowIdsOf(olvery: Olvery, companyId: string, from: string, upto: RawBuilder<Date>, named: string[], namedBelow: string) {
-  const since = sql<Date>`${from}::timestamptz`
+/** The candidates' ids and change times (greatest(orders.updated_at, max(payments.updated_at))). */
+function candidates(olvery: Olvery, companyId: string) {
   return olvery
-    .with('found', (db) =>
-      db
-        .selectFrom('orders as o')
-        .select((eb) => [
-          'o.id',
-          eb
-            .fn<Date>('greatest', [
-              'o.updated_at',
-              eb.selectFrom('payments as p').select((p) => p.fn.max('p.updated_at').as('max')).whereRef('p.order_id', '=', 'o.id'),
-            ])
-            .as('changed_at'),
+    .selectFrom('orders as o')
+    .select((eb) => [
+      'o.id',
+      eb
+        .fn<Date>('greatest', [
+          'o.updated_at',
+          eb.selectFrom('payments as p').select((p) => p.fn.max('p.updated_at').as('max')).whereRef('p.order_id', '=', 'o.id'),
         ])
-        .where('o.company_id', '=', companyId)
-        .where('o.id', 'in', (eb) =>
-          eb
-            .selectFrom('orders as oc')
-            .select('oc.id')
-            .where('oc.company_id', '=', companyId)
-            .where('oc.updated_at', '>=', since)
-            .where('oc.updated_at', '<', upto)
-            .union(
-              eb
-                .selectFrom('payments as pc')
-                .innerJoin('orders as op', 'op.id', 'pc.order_id')
-                .select('pc.order_id as id')
-                .where('pc.updated_at', '>=', since)
-                .where('pc.updated_at', '<', upto)
-                .where('op.company_id', '=', companyId),
-            )
-            .union(eb.selectFrom('orders as oi').select('oi.id').where('oi.id', '=', eb.fn.any(eb.val(named)))),
-        ),
-    )
-    .selectFrom('found as f')
-    .select(sql<Buffer | null>`string_agg(uuid_send(f.id), ''::bytea order by f.changed_at, f.id)`.as('ids'))
-    .where('f.changed_at', '<', upto)
-    .where((w) => w.or([w('f.changed_at', '>=', since), w('f.changed_at', '<', sql<Date>`${namedBelow}::timestamptz`)]))
+        .as('changed_at'),
+    ])
+    .where('o.company_id', '=', companyId)
 }
 
-/*
+/** The ids of a candidate query as one bytea, 16 bytes an id (uuid_send), oldest change first. */
+function idArray(olvery: Olvery, query: ReturnType<typeof candidates>) {
+  return olvery
+    .selectFrom(query.as('c'))
+    .select(sql<Buffer | null>`string_agg(uuid_send(c.id), ''::bytea order by c.changed_at, c.id)`.as('ids'))
+}
+
+function changedIds(olvery: Olvery, companyId: string, since: Date) {
+  return olvery
+    .selectFrom('orders as oc')
+    .select('oc.id')
+    .where('oc.company_id', '=', companyId)
+    .where('oc.updated_at', '>=', since)
+    .union(
+      olvery
+        .selectFrom('payments as pc')
+        .innerJoin('orders as op', 'op.id', 'pc.order_id')
+        .select('pc.order_id as id')
+        .where('pc.updated_at', '>=', since)
+        .where('op.company_id', '=', companyId),
+    )
+}
+
+/**
  * Built once each (src/db/compiled-once.ts), and planned for each execution, not prepared: how many orders changed
- * since the watermark, and how far the window reaches, decide the plan.
+ * since the watermark decides the plan (index scans for a poll, a scan of the supplier's history for a first query).
  */
 const planEachTime = { planEachTime: true }
-const windowEnd = compiledOnce(windowEndOf, planEachTime)
-const windowIds = compiledOnce(
-  (olvery: Olvery, companyId: string, from: string, upto: string, named: string[], namedBelow: string) =>
-    windowIdsOf(olvery, companyId, from, sql<Date>`${upto}::timestamptz`, named, namedBelow),
+const everyCandidate = compiledOnce((olvery: Olvery, companyId: string) => idArray(olvery, candidates(olvery, companyId)), planEachTime)
+const changedCandidates = compiledOnce(
+  (olvery: Olvery, companyId: string, since: Date) =>
+    idArray(olvery, candidates(olvery, companyId).where('o.id', 'in', changedIds(olvery, companyId, since))),
   planEachTime,
 )
-const boundedWindow = compiledOnce(
-  (olvery: Olvery, companyId: string, from: string, size: number, named: string[], namedBelow: string) =>
-    olvery
-      .with('bound', () => windowEndOf(olvery, companyId, from, size))
-      .selectNoFrom(() => [
-        sql<string>`(select upto from bound)`.as('upto'),
-        windowIdsOf(olvery, companyId, from, sql<Date>`(select upto::timestamptz from bound)`, named, namedBelow).as('ids'),
-      ]),
+const changedOrNamedCandidates = compiledOnce((olvery: Olvery, companyId: string, since: Date, ids: string[]) =>
+  idArray(
+    olvery,
+    candidates(olvery, companyId).where('o.id', 'in', (eb) =>
+      changedIds(olvery, companyId, since).union(eb.selectFrom('orders as oi').select('oi.id').where('oi.id', '=', eb.fn.any(eb.val(ids)))),
+    ),
+  ),
   planEachTime,
 )
 

@@ -80,7 +80,7 @@ t.test('the candidate scan is planned for each execution, never by a generic pla
     const counts: number[] = []
     // More than the five executions after which PostgreSQL may switch a prepared statement to a generic plan.
     for (let i = 0; i < 7; i++) {
-      const { ids } = await findCandidateOrders(olvery, { companyId: supplier.companyId, changedSince: new Date(Date.now() - 3600_000) })
+      const ids = await findCandidateOrders(olvery, { companyId: supplier.companyId, changedSince: new Date(Date.now() - 3600_000) })
       counts.push(ids.length)
     }
     const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)
