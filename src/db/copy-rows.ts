@@ -10,7 +10,7 @@
 import { CompiledQuery, type Kysely } from 'kysely'
 import copyStreams from 'pg-copy-streams'
 
-export type CopyType = 'int4' | 'int8' | 'uuid' | 'text' | 'timestamptz' | 'bytea'
+type CopyType = 'int4' | 'int8' | 'uuid' | 'text' | 'timestamptz' | 'bytea'
 
 export interface CopyColumn {
   name: string
@@ -68,7 +68,7 @@ function writeField(buffer: Buffer, at: number, type: CopyType, value: unknown):
 }
 
 /** The rows in COPY's binary format, header and trailer included, in one buffer. */
-export function encodeCopyRows(columns: readonly CopyColumn[], rows: ReadonlyArray<readonly unknown[]>): Buffer {
+function encodeCopyRows(columns: readonly CopyColumn[], rows: ReadonlyArray<readonly unknown[]>): Buffer {
   let size = HEADER.length + TRAILER.length
   for (const row of rows) {
     size += 2
