@@ -18,11 +18,11 @@ import { qualifies } from './payment-rules.js'
 /** Rule 7: serves without success after which an order is suspected of poisoning its batch. */
 export const POISON_THRESHOLD = 3
 /**
- * Candidates are loaded and rendered this many at a time. Small enough that a chunk's rows and documents are mostly
- * garbage before the young generation is collected twice, so little of them is promoted to the old space
- * (BENCHMARKS.md, section 2).
+ * Candidates are loaded and rendered this many at a time: one round trip per chunk (`loadOrders`), while the chunk
+ * before it is rendered. Small enough that a chunk's rows and documents are garbage soon after, so the heap does not
+ * grow with the batch (BENCHMARKS.md, section 2).
  */
-const CHUNK = 50
+const CHUNK = 250
 
 /** What the plan needs of a pending order; its document fragment goes to the scan's `keep` and is not held. */
 export interface PendingOrder {
@@ -78,53 +78,70 @@ export async function scanPendingOrders(
 ): Promise<PendingScan> {
   const { integration, watermark, wanted, keep } = params
   const rules = integration.settings.paymentRules
-  const candidates = await findCandidateOrders(olvery, {
-    companyId: integration.companyId,
-    changedSince: watermark,
-    alsoIds: params.unsettled,
-  })
   const scan: PendingScan = { pending: [], notExportable: [], leftScope: [], settled: [] }
+  const load = (ids: string[]) => {
+    const loading = Promise.all([findOrderStates(trx, integration.id, ids), loadOrders(olvery, ids)])
+    // Awaited in the next round, or after the loop; never left rejected without a handler meanwhile.
+    loading.catch(() => undefined)
+    return loading
+  }
+  const chunks = candidateChunks(olvery, { companyId: integration.companyId, changedSince: watermark, alsoIds: params.unsettled })
+  let next = await chunks.next()
+  let loading = next.done ? null : load(next.value)
   let normal = 0
-  for (let start = 0; start < candidates.length && normal < wanted; start += CHUNK) {
-    const ids = candidates.slice(start, start + CHUNK)
-    const [states, orders] = await Promise.all([
-      findOrderStates(trx, integration.id, ids),
-      loadOrders(olvery, ids),
-    ])
-    const rendered: RenderedOrder[] = []
-    for (const order of orders) {
-      if (normal >= wanted) break
-      const state = states.get(order.id)
-      if (state?.excludedAt) continue // an administrator's exclusion, journaled by the admin API
-      const tracked = state?.ackedAt != null
-      if (!tracked && !qualifies(order, rules)) {
-        if (state) scan.leftScope.push(order.id)
-        continue
+  try {
+    while (loading && normal < wanted) {
+      const [states, orders] = await loading
+      // The next chunk is read while this one is rendered and written.
+      next = await chunks.next()
+      loading = next.done ? null : load(next.value)
+      const rendered: RenderedOrder[] = []
+      for (const order of orders) {
+        if (normal >= wanted) break
+        const state = states.get(order.id)
+        if (state?.excludedAt) continue // an administrator's exclusion, journaled by the admin API
+        const tracked = state?.ackedAt != null
+        if (!tracked && !qualifies(order, rules)) {
+          if (state) scan.leftScope.push(order.id)
+          continue
+        }
+        let model: DocumentModel
+        let document: string
+        try {
+          model = toDocumentModel(order, integration.settings)
+          document = renderOrderDocument(model)
+        } catch (error) {
+          if (!(error instanceof OrderNotExportableError)) throw error
+          scan.notExportable.push({ orderId: order.id, orderNumber: order.number, reason: error.message, state })
+          continue
+        }
+        // The 2.08 `Документ` whatever the schema version: the fingerprint says what 1C reads, not how it is laid out.
+        const fingerprint = fingerprintOf(document)
+        if (fingerprint === state?.ackedFingerprint) {
+          if (state.lastSentFingerprint !== fingerprint) scan.settled.push(order.id)
+          continue
+        }
+        const pending: PendingOrder = { orderId: order.id, orderNumber: order.number, changedAt: order.changedAt, fingerprint, state }
+        scan.pending.push(pending)
+        rendered.push({ pending, fragment: renderOrderEntry(model, integration.settings.schemaVersion, document) })
+        if (!state?.isolatedAt) normal++
       }
-      let model: DocumentModel
-      let document: string
-      try {
-        model = toDocumentModel(order, integration.settings)
-        document = renderOrderDocument(model)
-      } catch (error) {
-        if (!(error instanceof OrderNotExportableError)) throw error
-        scan.notExportable.push({ orderId: order.id, orderNumber: order.number, reason: error.message, state })
-        continue
-      }
-      // The 2.08 `Документ` whatever the schema version: the fingerprint says what 1C reads, not how it is laid out.
-      const fingerprint = fingerprintOf(document)
-      if (fingerprint === state?.ackedFingerprint) {
-        if (state.lastSentFingerprint !== fingerprint) scan.settled.push(order.id)
-        continue
-      }
-      const pending: PendingOrder = { orderId: order.id, orderNumber: order.number, changedAt: order.changedAt, fingerprint, state }
-      scan.pending.push(pending)
-      rendered.push({ pending, fragment: renderOrderEntry(model, integration.settings.schemaVersion, document) })
-      if (!state?.isolatedAt) normal++
+      if (keep && rendered.length > 0) await keep(rendered)
     }
-    if (keep && rendered.length > 0) await keep(rendered)
+  } finally {
+    // A chunk read ahead that the scan did not need: its statement must end before the transaction goes on.
+    await loading?.catch(() => undefined)
   }
   return scan
+}
+
+/** The candidates (`findCandidateOrders`), CHUNK ids at a time. */
+async function* candidateChunks(
+  olvery: Kysely<OlveryDatabase>,
+  params: { companyId: string; changedSince: Date | null; alsoIds: readonly string[] },
+): AsyncGenerator<string[]> {
+  const candidates = await findCandidateOrders(olvery, params)
+  for (let start = 0; start < candidates.length; start += CHUNK) yield candidates.slice(start, start + CHUNK)
 }
 
 export interface BatchPlan {

@@ -44,6 +44,8 @@ export interface ServedBatch {
   /** The document's bytes before and after the orders' fragments, as stored with the batch. */
   head: Buffer
   tail: Buffer
+  /** Whether the fragments are read back with COPY (PostgreSQL) or page by page (PGlite). */
+  copy: boolean
 }
 
 /**
@@ -122,7 +124,9 @@ async function serveLockedBatch(
     // (read committed), and one still open holds the watermark back (rule 4, below). Read after the scan, one that
     // committed in between would be neither.
     const { oldestOpenTransaction, locationTimezone } = await findScanStart(olvery, integration.locationId)
-    const journal = new BatchJournal(trx, { integrationId: integration.id, sessionId, queryStartedAt: now, contentType: contentTypeFor(encoding) })
+    const journal = new BatchJournal(trx, { integrationId: integration.id, sessionId, queryStartedAt: now, contentType: contentTypeFor(encoding) }, {
+      copy: databases.kind === 'postgres',
+    })
     const scan = await scanPendingOrders(trx, olvery, {
       integration,
       watermark: state.watermark,
@@ -152,13 +156,14 @@ async function serveLockedBatch(
       contentType: frame.contentType,
       head: frame.head,
       tail: frame.tail,
+      copy: databases.kind === 'postgres',
     }
   })
 }
 
 /** The bytes of a served batch, exactly as journaled, read a page of fragments at a time. */
 export function servedDocument(db: Kysely<ServiceDatabase>, batch: ServedBatch): AsyncGenerator<Buffer> {
-  return batchDocumentChunks(db, batch.batchId, batch)
+  return batchDocumentChunks(db, batch.batchId, batch, { copy: batch.copy })
 }
 
 /**
@@ -226,6 +231,7 @@ class BatchJournal {
   constructor(
     private readonly trx: Trx,
     private readonly opening: BatchOpening,
+    private readonly writing: { copy: boolean },
   ) {}
 
   async write(rendered: readonly RenderedOrder[], encoding: Integration['settings']['encoding']): Promise<void> {
@@ -235,7 +241,7 @@ class BatchJournal {
       return { ...pending, position: this.position++, fragment: bytes }
     })
     this.batchId ??= await openBatch(this.trx, this.opening)
-    await addBatchItems(this.trx, this.batchId, items)
+    await addBatchItems(this.trx, this.batchId, items, this.writing)
   }
 
   async close(params: {

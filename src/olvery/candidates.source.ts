@@ -17,9 +17,10 @@ type Olvery = Kysely<OlveryDatabase>
  * primary key) and the cost follows the number of changes, not the company's history; an OR of them made PostgreSQL
  * filter every order of the company.
  *
- * The ids arrive as one array, not a row each, and are kept packed: a new integration's first query lists the
- * supplier's whole history, and a row object and a Date per order would live as long as the query runs, traced again
- * by the garbage collector on every full collection (BENCHMARKS.md, notes on section 2).
+ * The ids arrive as one bytea, 16 bytes an order (uuid_send), not a row or an array element each, and are kept so: a
+ * new integration's first query lists the supplier's whole history, and a row object and a Date per order would live
+ * as long as the query runs, traced again by the garbage collector on every full collection, where a text[] of them
+ * cost a parse of every element (BENCHMARKS.md, notes on section 2).
  */
 export async function findCandidateOrders(
   olvery: Olvery,
@@ -33,26 +34,30 @@ export async function findCandidateOrders(
       : alsoIds.length === 0
         ? await changedCandidates(olvery, companyId, changedSince)
         : await changedOrNamedCandidates(olvery, companyId, changedSince, alsoIds)
-  return PackedUuids.from(rows[0]?.ids ?? [])
+  return PackedUuids.fromBytes(rows[0]?.ids ?? Buffer.alloc(0))
 }
 
+/** The candidates' ids and change times (greatest(orders.updated_at, max(payments.updated_at))). */
 function candidates(olvery: Olvery, companyId: string) {
   return olvery
     .selectFrom('orders as o')
-    .select((eb) => eb.cast<string>('o.id', 'text').as('id'))
+    .select((eb) => [
+      'o.id',
+      eb
+        .fn<Date>('greatest', [
+          'o.updated_at',
+          eb.selectFrom('payments as p').select((p) => p.fn.max('p.updated_at').as('max')).whereRef('p.order_id', '=', 'o.id'),
+        ])
+        .as('changed_at'),
+    ])
     .where('o.company_id', '=', companyId)
-    .orderBy((eb) =>
-      eb.fn<Date>('greatest', [
-        'o.updated_at',
-        eb.selectFrom('payments as p').select((p) => p.fn.max('p.updated_at').as('max')).whereRef('p.order_id', '=', 'o.id'),
-      ]),
-    )
-    .orderBy('o.id')
 }
 
-/** The ids of a candidate query as one array (text[], in the query's order). */
+/** The ids of a candidate query as one bytea, 16 bytes an id (uuid_send), oldest change first. */
 function idArray(olvery: Olvery, query: ReturnType<typeof candidates>) {
-  return olvery.selectNoFrom(sql<string[]>`array(${query})`.as('ids'))
+  return olvery
+    .selectFrom(query.as('c'))
+    .select(sql<Buffer | null>`string_agg(uuid_send(c.id), ''::bytea order by c.changed_at, c.id)`.as('ids'))
 }
 
 function changedIds(olvery: Olvery, companyId: string, since: Date) {

@@ -4,118 +4,116 @@
  * platform's tables. Read-only by contract: nothing here writes, and the service may run with a read-only role on
  * OLVERY_DATABASE_URL.
  */
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { isUuid } from '../uuid.js'
 import { toCompany } from './companies.source.js'
-import type { OlveryDatabase } from './olvery.schema.js'
+import type { ItemKind, OlveryDatabase, PaymentStatus, VatRate } from './olvery.schema.js'
 import type { PlatformOrder, PlatformOrderItem, PlatformPayment } from './platform-order.js'
 
 type Olvery = Kysely<OlveryDatabase>
 
-/** Rows of an order's children, converted and grouped by order, in the rows' order. */
-function groupByOrder<Row extends { order_id: string }, T>(rows: readonly Row[], convert: (row: Row) => T): Map<string, T[]> {
-  const groups = new Map<string, T[]>()
-  for (const row of rows) {
-    const list = groups.get(row.order_id)
-    if (list) list.push(convert(row))
-    else groups.set(row.order_id, [convert(row)])
+/** An order line as `loadOrders` reads it: the columns of order_items in this order, money and quantities as text. */
+type ItemTuple = [string, number, string | null, string, string | null, ItemKind, string, string, string, string, string, string, VatRate, string]
+/** A payment as `loadOrders` reads it; its times as JSON writes timestamptz (ISO 8601 with an offset). */
+type PaymentTuple = [string, string, PaymentStatus, string, string | null, string | null, string, string]
+
+function toItem(t: ItemTuple): PlatformOrderItem {
+  return {
+    id: t[0],
+    lineNo: t[1],
+    serviceId: t[2],
+    name: t[3],
+    sku: t[4],
+    kind: t[5],
+    unitCode: t[6],
+    unitName: t[7],
+    quantity: t[8],
+    price: t[9],
+    discount: t[10],
+    amount: t[11],
+    vatRate: t[12],
+    vatAmount: t[13],
   }
-  return groups
 }
 
-/** Loads whole orders (buyer, lines, payments) in three queries, in the order of `ids`; unknown ids are skipped. */
+// JSON timestamps carry microseconds; a Date keeps milliseconds, cut off as the driver's own parser cuts them.
+function toPayment(t: PaymentTuple): PlatformPayment {
+  return {
+    id: t[0],
+    gateway: t[1],
+    status: t[2],
+    amount: t[3],
+    paidAt: t[4] === null ? null : new Date(t[4]),
+    externalId: t[5],
+    createdAt: new Date(t[6]),
+    updatedAt: new Date(t[7]),
+  }
+}
+
+/**
+ * Loads whole orders (buyer, lines, payments) in one query, in the order of `ids`; unknown ids are skipped. Lines and
+ * payments come as one JSON array each per order, so a chunk of orders is one round trip and one row per order rather
+ * than three statements and a row per line and payment.
+ */
 export async function loadOrders(olvery: Olvery, ids: readonly string[]): Promise<PlatformOrder[]> {
   if (ids.length === 0) return []
   const list = [...ids]
-  const [orderRows, itemRows, paymentRows] = await Promise.all([
-    olvery
-      .selectFrom('orders as o')
-      .innerJoin('locations as l', 'l.id', 'o.location_id')
-      .innerJoin('customers as c', 'c.id', 'o.customer_id')
-      .leftJoin('companies as cc', 'cc.id', 'c.company_id')
-      .select([
-        'o.id',
-        'o.number',
-        'o.company_id',
-        'o.location_id',
-        'o.status',
-        'o.currency',
-        'o.total',
-        'o.comment',
-        'o.created_at',
-        'o.updated_at',
-        'o.cancelled_at',
-        'l.timezone',
-        'c.id as customer_id',
-        'c.last_name',
-        'c.first_name',
-        'c.middle_name',
-        'c.phone',
-        'c.email',
-        'c.premises',
-        'cc.id as buyer_company_id',
-        'cc.kind as buyer_company_kind',
-        'cc.full_name as buyer_company_full_name',
-        'cc.short_name as buyer_company_short_name',
-        'cc.inn as buyer_company_inn',
-        'cc.kpp as buyer_company_kpp',
-        'cc.legal_address as buyer_company_legal_address',
-      ])
-      .where('o.id', '=', (eb) => eb.fn.any(eb.val(list)))
-      .execute(),
-    olvery
-      .selectFrom('order_items')
-      .selectAll()
-      .where('order_id', '=', (eb) => eb.fn.any(eb.val(list)))
-      .orderBy('order_id')
-      .orderBy('line_no')
-      .execute(),
-    olvery
-      .selectFrom('payments')
-      .selectAll()
-      .where('order_id', '=', (eb) => eb.fn.any(eb.val(list)))
-      .orderBy('order_id')
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute(),
-  ])
-
-  const items = groupByOrder(
-    itemRows,
-    (row): PlatformOrderItem => ({
-      id: row.id,
-      lineNo: row.line_no,
-      serviceId: row.service_id,
-      name: row.name,
-      sku: row.sku,
-      kind: row.kind,
-      unitCode: row.unit_code,
-      unitName: row.unit_name,
-      quantity: row.quantity,
-      price: row.price,
-      discount: row.discount,
-      amount: row.amount,
-      vatRate: row.vat_rate,
-      vatAmount: row.vat_amount,
-    }),
-  )
-  const payments = groupByOrder(
-    paymentRows,
-    (row): PlatformPayment => ({
-      id: row.id,
-      gateway: row.gateway,
-      status: row.status,
-      amount: row.amount,
-      paidAt: row.paid_at,
-      externalId: row.external_id,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    }),
-  )
+  const orderRows = await olvery
+    .selectFrom('orders as o')
+    .innerJoin('locations as l', 'l.id', 'o.location_id')
+    .innerJoin('customers as c', 'c.id', 'o.customer_id')
+    .leftJoin('companies as cc', 'cc.id', 'c.company_id')
+    .select((eb) => [
+      'o.id',
+      'o.number',
+      'o.company_id',
+      'o.location_id',
+      'o.status',
+      'o.currency',
+      'o.total',
+      'o.comment',
+      'o.created_at',
+      'o.updated_at',
+      'o.cancelled_at',
+      'l.timezone',
+      'c.id as customer_id',
+      'c.last_name',
+      'c.first_name',
+      'c.middle_name',
+      'c.phone',
+      'c.email',
+      'c.premises',
+      'cc.id as buyer_company_id',
+      'cc.kind as buyer_company_kind',
+      'cc.full_name as buyer_company_full_name',
+      'cc.short_name as buyer_company_short_name',
+      'cc.inn as buyer_company_inn',
+      'cc.kpp as buyer_company_kpp',
+      'cc.legal_address as buyer_company_legal_address',
+      eb
+        .selectFrom('order_items as i')
+        .select(
+          sql<ItemTuple[] | null>`json_agg(json_build_array(i.id, i.line_no, i.service_id, i.name, i.sku, i.kind, i.unit_code,
+            i.unit_name, i.quantity::text, i.price::text, i.discount::text, i.amount::text, i.vat_rate, i.vat_amount::text)
+            order by i.line_no)`.as('items'),
+        )
+        .whereRef('i.order_id', '=', 'o.id')
+        .as('items'),
+      eb
+        .selectFrom('payments as p')
+        .select(
+          sql<PaymentTuple[] | null>`json_agg(json_build_array(p.id, p.gateway, p.status, p.amount::text, p.paid_at, p.external_id,
+            p.created_at, p.updated_at) order by p.created_at, p.id)`.as('payments'),
+        )
+        .whereRef('p.order_id', '=', 'o.id')
+        .as('payments'),
+    ])
+    .where('o.id', '=', (eb) => eb.fn.any(eb.val(list)))
+    .execute()
 
   const byId = new Map<string, PlatformOrder>()
   for (const row of orderRows) {
-    const orderPayments = payments.get(row.id) ?? []
+    const orderPayments = (row.payments ?? []).map(toPayment)
     const changedAt = orderPayments.reduce((max, p) => (p.updatedAt > max ? p.updatedAt : max), row.updated_at)
     byId.set(row.id, {
       id: row.id,
@@ -152,7 +150,7 @@ export async function loadOrders(olvery: Olvery, ids: readonly string[]): Promis
               })
             : null,
       },
-      items: items.get(row.id) ?? [],
+      items: (row.items ?? []).map(toItem),
       payments: orderPayments,
     })
   }

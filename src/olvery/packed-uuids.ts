@@ -19,6 +19,12 @@ export class PackedUuids {
     return new PackedUuids(bytes)
   }
 
+  /** From ids already packed, 16 bytes each (PostgreSQL's `uuid_send`). */
+  static fromBytes(bytes: Buffer): PackedUuids {
+    if (bytes.length % 16 !== 0) throw new Error(`packed uuids must be 16 bytes each, got ${bytes.length} bytes`)
+    return new PackedUuids(bytes)
+  }
+
   get length(): number {
     return this.bytes.length / 16
   }
