@@ -87,8 +87,9 @@ function encodeCopyRows(columns: readonly CopyColumn[], rows: ReadonlyArray<read
 
 /**
  * Writes `rows` into `table` (schema-qualified, trusted text: never a value from a request) in one COPY on `db`'s
- * connection, as a statement of its own (`awaitable`): the call returns once PostgreSQL has taken every row, or fails
- * with its error, which fails the transaction as any statement's would.
+ * connection. The COPY goes through Kysely as a statement of its own: `pg` takes a query object that knows how to run
+ * itself (pg-copy-streams' stream), and the object is made awaitable so that Kysely's `await` lasts until PostgreSQL
+ * has taken every row (or refused them: the error then fails this call and the transaction, as any statement's).
  */
 export async function copyRows(
   db: Pick<Kysely<unknown>, 'executeQuery'>,
@@ -99,79 +100,12 @@ export async function copyRows(
   if (rows.length === 0) return
   const names = columns.map((c) => `"${c.name}"`).join(', ')
   const stream = copyStreams.from(`copy ${table} (${names}) from stdin (format binary)`)
-  // Held until PostgreSQL asks for the data (CopyInResponse), then sent as one message.
-  stream.end(encodeCopyRows(columns, rows))
-  await db.executeQuery({ ...CompiledQuery.raw('copy'), sql: awaitable(stream).statement as unknown as string })
-}
-
-/** The header of COPY's binary format: signature, flags, header extension length. */
-const HEADER_LENGTH = 19
-
-/**
- * The values of a query of one bytea column, in the query's order, read with one `COPY (…) TO STDOUT (FORMAT binary)`
- * on a connection of `db`'s pool: the bytes as stored, no hex, streamed as PostgreSQL sends them (the connection is
- * paused while the consumer is behind, so memory stays bounded). Values are not kept apart: each yielded buffer is
- * the next bytes of their concatenation. `query` is trusted SQL text, never a value from a request. A consumer that
- * stops early lets the rest of the COPY drain, so the connection goes back to the pool clean.
- */
-export async function* copyColumnOut(db: Pick<Kysely<unknown>, 'executeQuery'>, query: string): AsyncGenerator<Buffer> {
-  const stream = copyStreams.to(`copy (${query}) to stdout (format binary)`)
-  const done = awaitable(stream)
-  const running = db.executeQuery({ ...CompiledQuery.raw('copy'), sql: done.statement as unknown as string })
-  running.catch(() => undefined) // awaited below
-  let skip = HEADER_LENGTH
-  let need = 0
-  let tuple = Buffer.alloc(0)
-  let ended = false
-  try {
-    for await (const chunk of stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-      const out: Buffer[] = []
-      let at = 0
-      while (at < chunk.length && !ended) {
-        if (skip > 0) {
-          const n = Math.min(skip, chunk.length - at)
-          skip -= n
-          at += n
-        } else if (need > 0) {
-          const n = Math.min(need, chunk.length - at)
-          out.push(chunk.subarray(at, at + n))
-          need -= n
-          at += n
-        } else {
-          // A tuple starts: int16 field count (-1: the trailer), then int32 length of its one field (-1: null).
-          const want = tuple.length < 2 ? 2 : 6
-          const n = Math.min(want - tuple.length, chunk.length - at)
-          tuple = Buffer.concat([tuple, chunk.subarray(at, at + n)])
-          at += n
-          if (tuple.length === 2 && tuple.readInt16BE(0) === -1) ended = true
-          else if (tuple.length === 2 && tuple.readInt16BE(0) !== 1) throw new Error('copyColumnOut: the query must select one column')
-          else if (tuple.length === 6) {
-            need = Math.max(0, tuple.readInt32BE(2))
-            tuple = Buffer.alloc(0)
-          }
-        }
-      }
-      if (out.length > 0) yield out.length === 1 ? out[0]! : Buffer.concat(out)
-    }
-  } finally {
-    if (!stream.readableEnded) stream.resume() // stopped early: drain the rest
-    await running
-  }
-}
-
-/**
- * The COPY stream as a statement Kysely can run and await: `pg` runs any query object with a `submit` method, and
- * Kysely's `await` then lasts until PostgreSQL is ready for the next statement, or fails with the COPY's error.
- */
-function awaitable<S extends NodeJS.EventEmitter>(stream: S): { statement: S } {
-  const query = stream as S & { handleReadyForQuery(): void }
-  const ready = new Promise<{ command: string; rowCount: number; rows: never[] }>((resolve, reject) => {
-    const handleReadyForQuery = query.handleReadyForQuery.bind(stream)
-    query.handleReadyForQuery = () => {
-      handleReadyForQuery()
-      resolve({ command: 'COPY', rowCount: 0, rows: [] })
-    }
+  const done = new Promise<{ command: string; rowCount: number; rows: never[] }>((resolve, reject) => {
+    stream.once('finish', () => resolve({ command: 'COPY', rowCount: stream.rowCount, rows: [] }))
     stream.once('error', reject)
   })
-  return { statement: Object.assign(stream, { then: ready.then.bind(ready) }) }
+  // Held until PostgreSQL asks for the data (CopyInResponse), then sent as one message.
+  stream.end(encodeCopyRows(columns, rows))
+  const statement = Object.assign(stream, { then: done.then.bind(done) })
+  await db.executeQuery({ ...CompiledQuery.raw('copy'), sql: statement as unknown as string })
 }

@@ -5,7 +5,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
-import { copyColumnOut, copyRows, type CopyColumn } from '../db/copy-rows.js'
+import { copyRows, type CopyColumn } from '../db/copy-rows.js'
 import type { ServiceDatabase } from '../db/database.js'
 import { upsertOrderStatesFromBatch } from './order-state.repository.js'
 
@@ -192,18 +192,15 @@ export async function closeBatch(
 const DOCUMENT_PAGE = 100
 
 /**
- * The bytes of a journaled `query` answer, in order: head, the items' fragments by position, tail; memory does not
- * grow with the document; `byte_count` is their total length. Yields nothing when the batch does not exist. `known`
- * spares the reads the caller can answer: the head and tail it has just written, and whether there are items at all.
- *
- * With `copy` (PostgreSQL) the fragments come in one COPY, as their bytes, streamed as fast as the answer is sent;
- * otherwise (PGlite) a page of DOCUMENT_PAGE fragments a round trip.
+ * The bytes of a journaled `query` answer, in order: head, the items' fragments by position, tail. Reads a page of
+ * fragments at a time, so memory does not grow with the document; `byte_count` is their total length. Yields
+ * nothing when the batch does not exist. `known` spares the reads the caller can answer: the head and tail it has
+ * just written, and whether there are items at all.
  */
 export async function* batchDocumentChunks(
   db: Kysely<ServiceDatabase>,
   batchId: number,
   known?: { head: Buffer; tail: Buffer; orderCount: number },
-  options: { copy: boolean } = { copy: false },
 ): AsyncGenerator<Buffer> {
   const batch =
     known ??
@@ -214,23 +211,9 @@ export async function* batchDocumentChunks(
       .executeTakeFirst())
   if (!batch) return
   if (batch.head.length > 0) yield batch.head
-  // Batches journaled before migration 0004 have items without fragments (and order_count > 0): nothing to yield.
-  if (batch.orderCount > 0) yield* options.copy ? fragmentsByCopy(db, batchId) : fragmentsByPage(db, batchId)
-  if (batch.tail.length > 0) yield batch.tail
-}
-
-function fragmentsByCopy(db: Kysely<ServiceDatabase>, batchId: number): AsyncGenerator<Buffer> {
-  if (!Number.isSafeInteger(batchId)) throw new TypeError(`not a batch id: ${batchId}`)
-  // COPY takes no parameters; the id is an integer checked above.
-  return copyColumnOut(
-    db,
-    `select fragment from commerceml.batch_items where batch_id = ${batchId} and fragment is not null order by position`,
-  )
-}
-
-async function* fragmentsByPage(db: Kysely<ServiceDatabase>, batchId: number): AsyncGenerator<Buffer> {
   let after = -1
-  for (;;) {
+  // Batches journaled before migration 0004 have items without fragments (and order_count > 0): nothing to yield.
+  while (batch.orderCount > 0) {
     const page = await db
       .selectFrom('batch_items')
       .select(['position', 'fragment'])
@@ -244,6 +227,7 @@ async function* fragmentsByPage(db: Kysely<ServiceDatabase>, batchId: number): A
     if (page.length < DOCUMENT_PAGE) break
     after = page[page.length - 1]!.position
   }
+  if (batch.tail.length > 0) yield batch.tail
 }
 
 // One statement: the batch, its orders' states and the export state (greatest() ignores a null watermark, or a

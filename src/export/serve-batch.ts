@@ -44,8 +44,6 @@ export interface ServedBatch {
   /** The document's bytes before and after the orders' fragments, as stored with the batch. */
   head: Buffer
   tail: Buffer
-  /** Whether the fragments are read back with COPY (PostgreSQL) or page by page (PGlite). */
-  copy: boolean
 }
 
 /**
@@ -156,14 +154,13 @@ async function serveLockedBatch(
       contentType: frame.contentType,
       head: frame.head,
       tail: frame.tail,
-      copy: databases.kind === 'postgres',
     }
   })
 }
 
 /** The bytes of a served batch, exactly as journaled, read a page of fragments at a time. */
 export function servedDocument(db: Kysely<ServiceDatabase>, batch: ServedBatch): AsyncGenerator<Buffer> {
-  return batchDocumentChunks(db, batch.batchId, batch, { copy: batch.copy })
+  return batchDocumentChunks(db, batch.batchId, batch)
 }
 
 /**
