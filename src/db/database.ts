@@ -88,6 +88,8 @@ export interface OrderStateTable {
   acked_fingerprint: string | null
   acked_batch_id: number | null
   acked_at: Timestamp | null
+  /** The platform change time of the acknowledged version (its batch item's `changed_at`), for re-exports by date. */
+  acked_changed_at: Timestamp | null
   last_sent_fingerprint: string | null
   last_sent_batch_id: number | null
   last_sent_at: Timestamp | null

@@ -66,6 +66,7 @@ function blankOrderState(integrationId: string, orderId: string, orderNumber: st
     acked_fingerprint: null,
     acked_batch_id: null,
     acked_at: null,
+    acked_changed_at: null,
     last_sent_fingerprint: null,
     last_sent_batch_id: null,
     last_sent_at: null,
@@ -96,8 +97,8 @@ export async function createBlankOrderStates(
 }
 
 /**
- * Rule 6: clears what 1C acknowledged for these orders, or for every order a batch of the integration carried with a
- * change since `changedSince`. The history of batches, and the fact that 1C had the order (`acked_at`), stay.
+ * Rule 6: clears what 1C acknowledged for these orders, or for every order whose acknowledged version changed since
+ * `changedSince` (read from the state, which retention never prunes, not from the journal's items, which it does). The history of batches, and the fact that 1C had the order (`acked_at`), stay.
  * Returns how many acknowledgements were cleared.
  */
 export async function clearAcknowledgements(
@@ -113,15 +114,7 @@ export async function clearAcknowledgements(
     .where((eb) =>
       'orderIds' in scope
         ? eb('order_id', '=', eb.fn.any(eb.val([...scope.orderIds])))
-        : eb(
-            'order_id',
-            'in',
-            eb
-              .selectFrom('batch_items')
-              .select('order_id')
-              .where('changed_at', '>=', scope.changedSince)
-              .where('batch_id', 'in', eb.selectFrom('batches').select('id').where('integration_id', '=', integrationId)),
-          ),
+        : eb('acked_changed_at', '>=', scope.changedSince),
     )
     .executeTakeFirst()
   return Number(result.numUpdatedRows)
@@ -241,6 +234,7 @@ const FROM_BATCH_ITEMS = {
     batch: 'last_sent_batch_id',
     at: 'last_sent_at',
     serves: 1,
+    changedAt: sql`null::timestamptz`,
     set: sql`order_number = excluded.order_number,
              unacked_serves = s.unacked_serves + 1,
              last_error = null,
@@ -252,7 +246,9 @@ const FROM_BATCH_ITEMS = {
     batch: 'acked_batch_id',
     at: 'acked_at',
     serves: 0,
-    set: sql`unacked_serves = 0,
+    changedAt: sql`bi.changed_at`,
+    set: sql`acked_changed_at = excluded.acked_changed_at,
+             unacked_serves = 0,
              isolated_at = null`,
     when: sql`where s.acked_batch_id is null or s.acked_batch_id < excluded.acked_batch_id`,
   },
@@ -265,8 +261,8 @@ export function upsertOrderStatesFromBatch(
   const c = FROM_BATCH_ITEMS[outcome]
   const [fingerprint, batch, at] = [sql.ref(c.fingerprint), sql.ref(c.batch), sql.ref(c.at)]
   return sql`
-    insert into commerceml.order_state as s (integration_id, order_id, order_number, ${fingerprint}, ${batch}, ${at}, unacked_serves)
-    select ${params.integrationId}, bi.order_id, bi.order_number, bi.fingerprint, bi.batch_id, ${params.now}, ${sql.lit(c.serves)}
+    insert into commerceml.order_state as s (integration_id, order_id, order_number, ${fingerprint}, ${batch}, ${at}, unacked_serves, acked_changed_at)
+    select ${params.integrationId}, bi.order_id, bi.order_number, bi.fingerprint, bi.batch_id, ${params.now}, ${sql.lit(c.serves)}, ${c.changedAt}
       from commerceml.batch_items bi
      where bi.batch_id = ${params.batchId}
     on conflict (integration_id, order_id) do update

@@ -24,6 +24,7 @@ const BATCH = '/api/v1/integrations/{id}/batches/{batchId}'
 const DOCUMENT = '/api/v1/integrations/{id}/batches/{batchId}/document'
 const ORDER = '/api/v1/integrations/{id}/orders/{orderIdOrNumber}'
 const UPLOADS = '/api/v1/integrations/{id}/uploads'
+const REEXPORT = '/api/v1/integrations/{id}/reexport'
 
 const DAY = 86_400
 /** Short periods, so that `now` a few days ahead passes some of them and not others. */
@@ -132,6 +133,22 @@ t.test('empty polls go after RETENTION_EMPTY_POLLS, batches with orders after RE
   // And nothing is sent again: the next query is empty.
   const next = await client().exchange()
   t.equal(next.documentCount, 0)
+})
+
+t.test('a re-export from a date reaches orders whose batches the journal no longer has', async (t) => {
+  const { id, client, orders } = await setup(t)
+  const first = await client().exchange()
+  t.equal(first.documentCount, 2)
+  t.same((await client().exchange()).problems, []) // an empty poll, so the batch with orders is superseded
+  await expireSessions(id)
+  t.ok((await prune(PERIODS.journalSeconds / DAY + 1)).pruned.batch_items >= 2)
+  t.equal((await db.selectFrom('batch_items').select('order_id').where('order_id', 'in', orders.map((o) => o.id)).execute()).length, 0)
+
+  const reexport = await api.post(t, REEXPORT, { params: { id }, body: { from: new Date(Date.now() - 2 * DAY * 1000).toISOString().slice(0, 10) } })
+  t.equal(reexport.statusCode, 200, reexport.text)
+  t.equal(reexport.json.cleared, 2, 'both acknowledged orders are cleared, found in the state')
+  const again = await client().exchange()
+  t.same(again.documents.map((d) => d.number).sort(), orders.map((o) => o.number).sort(), '1C gets them again')
 })
 
 t.test('the latest batch of a live session is kept, and its success still acknowledges it', async (t) => {
