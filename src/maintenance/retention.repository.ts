@@ -71,6 +71,24 @@ async function lockOldBatches(trx: Trx, params: { where: RawBuilder<boolean>; no
   return ids(rows)
 }
 
+/** The rows of a journal table that belong to a batch or an upload, keyed by their parent and their order in it. */
+const CHILDREN = {
+  batch_items: { parent: 'batch_id', key: 'position', parentType: 'int8' },
+  upload_chunks: { parent: 'upload_id', key: 'seq', parentType: 'uuid' },
+  upload_documents: { parent: 'upload_id', key: 'doc_index', parentType: 'uuid' },
+} as const
+
+/** Deletes at most `limit` rows of `table` whose parent is one of `parents`, in key order: one bounded step. */
+function deleteChildren(trx: Trx, table: keyof typeof CHILDREN, parents: readonly (number | string)[], limit: number) {
+  const { parent, key, parentType } = CHILDREN[table]
+  const [t, p, k] = [sql.table(`commerceml.${table}`), sql.ref(parent), sql.ref(key)]
+  return sql`
+      delete from ${t}
+       where (${p}, ${k}) in (
+               select ${p}, ${k} from ${t}
+                where ${p} = any(${parents}::${sql.raw(parentType)}[]) order by ${p}, ${k} limit ${limit})`.execute(trx)
+}
+
 /**
  * Clears the stored documents of batches created before `before`: the batch is marked (its document answers 410 from
  * then on), then its items' fragments are cleared `limit` at a time, then its head and tail. Batches a stopped run left
@@ -132,12 +150,7 @@ export async function pruneJournalBatches(
   return step(db, async (trx) => {
     const batchIds = await lockOldBatches(trx, { where: sql<boolean>`b.created_at < ${before}`, now, limit })
     if (batchIds.length === 0) return { batches: 0, emptyPolls: 0, items: 0 }
-    const items = await sql`
-      delete from commerceml.batch_items
-       where (batch_id, position) in (
-               select batch_id, position from commerceml.batch_items
-                where batch_id = any(${batchIds}::int8[])
-                order by batch_id, position limit ${limit})`.execute(trx)
+    const items = await deleteChildren(trx, 'batch_items', batchIds, limit)
     const { rows } = await sql<{ order_count: number }>`
       delete from commerceml.batches b
        where b.id = any(${batchIds}::int8[])
@@ -160,11 +173,7 @@ export async function pruneUploadFiles(db: Db, params: { before: Date; now: Date
          for update of u skip locked`.execute(trx)
     const uploadIds = ids(candidates)
     if (uploadIds.length === 0) return { files: 0, rows: 0 }
-    const chunks = await sql`
-      delete from commerceml.upload_chunks
-       where (upload_id, seq) in (
-               select upload_id, seq from commerceml.upload_chunks
-                where upload_id = any(${uploadIds}::uuid[]) order by upload_id, seq limit ${limit})`.execute(trx)
+    const chunks = await deleteChildren(trx, 'upload_chunks', uploadIds, limit)
     const marked = await sql`
       update commerceml.uploads u set file_pruned_at = ${now}
        where u.id = any(${uploadIds}::uuid[])
@@ -188,20 +197,12 @@ export async function pruneUploads(db: Db, params: { before: Date; now: Date; li
     const uploadIds = ids(candidates)
     if (uploadIds.length === 0) return { uploads: 0, rows: 0 }
     const list = sql`${uploadIds}::uuid[]`
-    const documents = await sql`
-      delete from commerceml.upload_documents
-       where (upload_id, doc_index) in (
-               select upload_id, doc_index from commerceml.upload_documents
-                where upload_id = any(${list}) order by upload_id, doc_index limit ${limit})`.execute(trx)
+    const documents = await deleteChildren(trx, 'upload_documents', uploadIds, limit)
     const reports = await sql`
       update commerceml.order_reports set upload_id = null
        where (integration_id, order_id) in (
                select integration_id, order_id from commerceml.order_reports where upload_id = any(${list}) limit ${limit})`.execute(trx)
-    const chunks = await sql`
-      delete from commerceml.upload_chunks
-       where (upload_id, seq) in (
-               select upload_id, seq from commerceml.upload_chunks
-                where upload_id = any(${list}) order by upload_id, seq limit ${limit})`.execute(trx)
+    const chunks = await deleteChildren(trx, 'upload_chunks', uploadIds, limit)
     const deleted = await sql`
       delete from commerceml.uploads u
        where u.id = any(${list})

@@ -5,25 +5,14 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import t from 'tap'
 import { addBatchItems, openBatch, type BatchItem } from '../../src/export/batches.repository.js'
-import { standaloneIntegration } from '../helpers/integrations.js'
+import { openTestSession, standaloneIntegration } from '../helpers/integrations.js'
 import { createTestDatabases, databaseKind, type TestDatabase } from '../helpers/test-database.js'
 
 async function newBatch(databases: TestDatabase): Promise<number> {
   const { integration } = await standaloneIntegration(databases.db, { name: `items ${randomUUID()}` })
-  const session = await databases.db
-    .insertInto('sessions')
-    .values({
-      integration_id: integration.id,
-      cookie_hash: randomBytes(16).toString('hex'),
-      sessid_hash: randomBytes(16).toString('hex'),
-      client_address: null,
-      expires_at: new Date(Date.now() + 3600_000),
-      revoked_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const sessionId = await openTestSession(databases.db, integration.id, null)
   return databases.db.transaction().execute((trx) =>
-    openBatch(trx, { integrationId: integration.id, sessionId: session.id, queryStartedAt: new Date(), contentType: 'application/xml; charset=UTF-8' }),
+    openBatch(trx, { integrationId: integration.id, sessionId, queryStartedAt: new Date(), contentType: 'application/xml; charset=UTF-8' }),
   )
 }
 

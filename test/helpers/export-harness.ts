@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { pino } from 'pino'
-import { createIntegration } from './integrations.js'
+import { createIntegration, openTestSession } from './integrations.js'
 import { type Integration } from '../../src/integration/integration.js'
 import { findIntegration, updateIntegration } from '../../src/integration/integrations.repository.js'
 import { acknowledgeBatch } from '../../src/export/acknowledge-batch.js'
@@ -57,21 +57,7 @@ export async function createHarness(
     config: { exportSafetyLagSeconds: options.safetyLagSeconds ?? 600 },
     logger: pino({ level: 'silent' }),
   }
-  const openSession = async () => {
-    const row = await databases.db
-      .insertInto('sessions')
-      .values({
-        integration_id: integration.id,
-        cookie_hash: randomBytes(16).toString('hex'),
-        sessid_hash: randomBytes(16).toString('hex'),
-        client_address: '127.0.0.1',
-        expires_at: new Date(Date.now() + 3600_000),
-        revoked_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    return row.id
-  }
+  const openSession = () => openTestSession(databases.db, integration.id)
   const query: Harness['query'] = async (sessionId, now) => {
     const result = await serveBatch(deps, { integration, sessionId, ...(now ? { now } : {}) })
     const body = await readBatchDocument(databases.db, result.batchId)

@@ -2,7 +2,7 @@
  * An integration with fresh 1C credentials, as the admin API creates one: the shape most tests arrange before they
  * speak to the exchange (its login and the password shown once).
  */
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { issueCredentials } from '../../src/auth/onec-credentials.js'
 import type { ServiceDatabase } from '../../src/db/database.js'
@@ -55,4 +55,24 @@ export function supplierIntegration(
   input: { name: string } & Partial<Omit<NewIntegration, 'credentials'>> & { login?: string; password?: string },
 ): Promise<CreatedIntegration> {
   return createIntegration(db, { companyId: supplier.companyId, locationId: supplier.locationId, settings: SEED_SETTINGS, ...input })
+}
+
+/**
+ * An exchange session of the integration written straight into its table, live for an hour: for tests of the export
+ * that run below the exchange's HTTP (the tokens are random and never used to sign in). Returns its id.
+ */
+export async function openTestSession(db: Kysely<ServiceDatabase>, integrationId: string, clientAddress: string | null = '127.0.0.1'): Promise<string> {
+  const row = await db
+    .insertInto('sessions')
+    .values({
+      integration_id: integrationId,
+      cookie_hash: randomBytes(16).toString('hex'),
+      sessid_hash: randomBytes(16).toString('hex'),
+      client_address: clientAddress,
+      expires_at: new Date(Date.now() + 3600_000),
+      revoked_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
 }
