@@ -17,7 +17,8 @@ import path from 'node:path'
 import { measureClients, type ClientsResult } from './bench/clients.js'
 import { dropDatabase, prepareDatabase, totalOrdersForSupplier, withPg, type BenchDatabase } from './bench/databases.js'
 import { measureExport, type ExportResult } from './bench/export.js'
-import { parseBenchArgs, UsageError, USAGE, type BenchOptions } from './bench/options.js'
+import { parseBenchArgs, USAGE, type BenchOptions } from './bench/options.js'
+import { readCommandLine } from './command-line.js'
 import { measurePoll, type PollResult } from './bench/poll.js'
 import { REPO_ROOT, setServiceNodeArgs, stopAll, WORK_DIR } from './bench/processes.js'
 import {
@@ -205,19 +206,8 @@ function writeKeepingNotes(file: string, text: string): void {
 }
 
 async function main(): Promise<void> {
-  let options: BenchOptions | 'help'
-  try {
-    options = parseBenchArgs(process.argv.slice(2), process.env)
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    console.error(error.message)
-    process.exitCode = 2
-    return
-  }
-  if (options === 'help') {
-    console.log(USAGE)
-    return
-  }
+  const options = readCommandLine(() => parseBenchArgs(process.argv.slice(2), process.env), USAGE)
+  if (!options) return
 
   const databases: BenchDatabase[] = []
   const cleanUp = async () => {

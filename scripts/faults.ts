@@ -24,7 +24,8 @@ import { createDatabase, dropDatabase, HARNESS_APP, openHarnessDatabases, prepar
 import { expectationsOf, explainLoss, journalRows, orderCompanies, resolveAcknowledgements } from './faults/expectations.js'
 import { FaultLog, Injector } from './faults/injector.js'
 import { OneCFleet } from './faults/onec.js'
-import { parseFaultArgs, UsageError, USAGE, type FaultOptions } from './faults/options.js'
+import { parseFaultArgs, USAGE, type FaultOptions } from './faults/options.js'
+import { readCommandLine } from './command-line.js'
 import { Random, sleep } from './faults/random.js'
 import { renderReport, verdict } from './faults/report.js'
 import { createServices, type ServiceProcess } from './faults/services.js'
@@ -171,19 +172,8 @@ function earlyResolver(url: string, fleet: OneCFleet): { stop(): Promise<void> }
 }
 
 async function main(): Promise<void> {
-  let options: FaultOptions | 'help'
-  try {
-    options = parseFaultArgs(process.argv.slice(2), process.env)
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    console.error(error.message)
-    process.exitCode = 2
-    return
-  }
-  if (options === 'help') {
-    console.log(USAGE)
-    return
-  }
+  const options = readCommandLine(() => parseFaultArgs(process.argv.slice(2), process.env), USAGE)
+  if (!options) return
   fs.rmSync(WORK_DIR, { recursive: true, force: true })
   fs.mkdirSync(WORK_DIR, { recursive: true })
 

@@ -3,6 +3,7 @@
  * smoke run of a minute or two for use while optimising.
  */
 import { parseArgs } from 'node:util'
+import { UsageError } from '../command-line.js'
 
 type Section = 'poll' | 'export' | 'clients'
 const SECTIONS: readonly Section[] = ['poll', 'export', 'clients']
@@ -96,7 +97,6 @@ A full run (about 15 minutes, 3 of them seeding a million orders) prints the tab
 Environment: BENCH_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres: a role that may
 create and drop databases. The benchmark creates its own databases olvery_bench_* on that server.`
 
-export class UsageError extends Error {}
 
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 

@@ -3,6 +3,7 @@
  * bounds that keep a run finite whatever the machine's speed.
  */
 import { parseArgs } from 'node:util'
+import { UsageError } from '../command-line.js'
 
 export const USAGE = `Usage: npm run test:faults -- --seconds N [options]
 
@@ -31,7 +32,6 @@ Options:
   --keep               keep the database and the service logs
   --help`
 
-export class UsageError extends Error {}
 
 export interface FaultOptions {
   seconds: number
