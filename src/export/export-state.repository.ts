@@ -70,6 +70,29 @@ export async function setWatermark(trx: Trx, integrationId: string, watermark: D
   await trx.updateTable('export_state').set({ watermark }).where('integration_id', '=', integrationId).execute()
 }
 
+/**
+ * The unsettled order states of an integration (`integrationId`: a value, or a column of the outer statement), as
+ * `order_state s`: sent but not acknowledged at the sent fingerprint, or cleared by a re-export; never an excluded
+ * order (rule 10).
+ */
+function unsettledStates(integrationId: unknown): RawBuilder<unknown> {
+  return sql`commerceml.order_state s
+              where s.integration_id = ${integrationId}
+                and (s.acked_fingerprint is null or s.acked_fingerprint is distinct from s.last_sent_fingerprint)
+                and s.excluded_at is null`
+}
+
+/** The integration's latest batch as `b`, joined laterally (no row: its columns are null). */
+function latestBatchJoin(integrationId: unknown): RawBuilder<unknown> {
+  return sql`left join lateral (
+               select id, session_id, order_count, acknowledged_at, watermark_candidate
+                 from commerceml.batches
+                where integration_id = ${integrationId}
+                order by id desc
+                limit 1
+             ) as b on true`
+}
+
 const queryBacklog = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: string) =>
   sql<{
     id: number | null
@@ -80,20 +103,9 @@ const queryBacklog = compiledOnce((db: Kysely<ServiceDatabase>, integrationId: s
     unsettled: string[]
   }>`
     select b.id, b.session_id, b.order_count, b.acknowledged_at, b.watermark_candidate,
-           array(select s.order_id::text
-                   from commerceml.order_state s
-                  where s.integration_id = ${integrationId}
-                    and (s.acked_fingerprint is null or s.acked_fingerprint is distinct from s.last_sent_fingerprint)
-                    and s.excluded_at is null
-           ) as unsettled
+           array(select s.order_id::text from ${unsettledStates(integrationId)}) as unsettled
       from (select 1) as one
-      left join lateral (
-             select id, session_id, order_count, acknowledged_at, watermark_candidate
-               from commerceml.batches
-              where integration_id = ${integrationId}
-              order by id desc
-              limit 1
-           ) as b on true`,
+      ${latestBatchJoin(integrationId)}`,
 )
 
 /**
@@ -157,19 +169,9 @@ function pollStateSelect(integrationId: unknown) {
     select e.lock_version::text as lock_version, e.watermark,
            b.id as batch_id, b.session_id as batch_session_id, b.order_count as batch_order_count,
            b.acknowledged_at as batch_acknowledged_at, b.watermark_candidate as batch_watermark_candidate,
-           (select count(*)::integer
-              from commerceml.order_state s
-             where s.integration_id = e.integration_id
-               and (s.acked_fingerprint is null or s.acked_fingerprint is distinct from s.last_sent_fingerprint)
-               and s.excluded_at is null) as unsettled
+           (select count(*)::integer from ${unsettledStates(sql.ref('e.integration_id'))}) as unsettled
       from commerceml.export_state e
-      left join lateral (
-             select id, session_id, order_count, acknowledged_at, watermark_candidate
-               from commerceml.batches
-              where integration_id = e.integration_id
-              order by id desc
-              limit 1
-           ) as b on true
+      ${latestBatchJoin(sql.ref('e.integration_id'))}
      where e.integration_id = ${integrationId}`
 }
 
