@@ -10,9 +10,8 @@
 import { createHash } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
-import type { ServiceDatabase } from '../db/database.js'
-import type { IntegrationRow } from '../db/database.js'
-import { toIntegrationLogin, type IntegrationLogin } from '../integration/integrations.repository.js'
+import type { IntegrationRow, ServiceDatabase } from '../db/database.js'
+import { INTEGRATION_LOGIN_COLUMNS, toIntegrationLogin, type IntegrationLogin } from '../integration/integrations.repository.js'
 
 type Scope = 'address' | 'login_address' | 'login'
 
@@ -116,9 +115,7 @@ type FailureAndCredentialsRow = { [K in keyof FailureRow]: FailureRow[K] | null 
 // One row per scope, each with the integration of `login` (nulls where there is none): checkauth's only read.
 const failuresAndCredentials = compiledOnce((db: Kysely<ServiceDatabase>, loginAddress: string, address: string, loginKey: string, login: string) =>
   sql<FailureAndCredentialsRow>`
-    select f.scope, f.failures, f.first_failure_at, f.last_failure_at, f.locked_until,
-           i.id, i.name, i.class, i.company_id, i.location_id, i.settings, i.enabled, i.archived_at, i.created_at, i.updated_at,
-           c.password_hash, c.rotated_at
+    select f.scope, f.failures, f.first_failure_at, f.last_failure_at, f.locked_until, ${INTEGRATION_LOGIN_COLUMNS}
       from (values ('login_address', ${loginAddress}::text), ('address', ${address}::text), ('login', ${loginKey}::text)) as k (scope, key_hash)
       left join commerceml.login_failures f on f.scope = k.scope and f.key_hash = k.key_hash
       left join (commerceml.credentials c join commerceml.integrations i on i.id = c.integration_id) on c.login = ${login}`,

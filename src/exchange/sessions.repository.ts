@@ -9,11 +9,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
-import type { ServiceDatabase } from '../db/database.js'
+import type { IntegrationRow, ServiceDatabase } from '../db/database.js'
 import { pollStateColumn, sessionBatchColumn } from '../export/export-state.repository.js'
-import type { IntegrationRow } from '../db/database.js'
 import { toIntegration, type Integration } from '../integration/integration.js'
-import { toIntegrationLogin, type IntegrationLogin } from '../integration/integrations.repository.js'
+import { INTEGRATION_LOGIN_COLUMNS, toIntegrationLogin, type IntegrationLogin } from '../integration/integrations.repository.js'
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>
 
@@ -95,8 +94,7 @@ const openedForVerifiedLogin = compiledOnce(
   ) =>
     sql<IntegrationRow & { password_hash: string; rotated_at: Date; session_id: string; expires_at: Date }>`
     with found as (
-           select i.id, i.name, i.class, i.company_id, i.location_id, i.settings, i.enabled, i.archived_at, i.created_at,
-                  i.updated_at, c.password_hash, c.rotated_at
+           select ${INTEGRATION_LOGIN_COLUMNS}
              from commerceml.credentials c
              join commerceml.integrations i on i.id = c.integration_id
             where c.login = ${login}

@@ -5,10 +5,9 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
-import type { ServiceDatabase } from '../db/database.js'
+import type { IntegrationRow, ServiceDatabase } from '../db/database.js'
 import { isUuid } from '../uuid.js'
 import { fromTo, recordAuditEvent, type AuditActor } from './audit-trail.repository.js'
-import type { IntegrationRow } from '../db/database.js'
 import { toIntegration, type Integration } from './integration.js'
 import type { IntegrationSettingsInput } from './settings.schema.js'
 
@@ -90,6 +89,13 @@ export async function findIntegrationByLogin(db: Db, login: string): Promise<Int
   const row = (await integrationByLogin(db, login)).rows[0]
   return row ? toIntegrationLogin(row) : null
 }
+
+/**
+ * The columns `toIntegrationLogin` reads, for raw statements that join `commerceml.integrations i` and
+ * `commerceml.credentials c` (the exchange's checkauth reads them together with other tables).
+ */
+export const INTEGRATION_LOGIN_COLUMNS = sql`i.id, i.name, i.class, i.company_id, i.location_id, i.settings, i.enabled, i.archived_at,
+           i.created_at, i.updated_at, c.password_hash, c.rotated_at`
 
 /** An integration row with its credentials' hash and rotation time as `IntegrationLogin`. */
 export function toIntegrationLogin(row: IntegrationRow & { password_hash: string; rotated_at: Date }): IntegrationLogin {
