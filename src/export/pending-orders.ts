@@ -85,16 +85,22 @@ export async function scanPendingOrders(
     loading.catch(() => undefined)
     return loading
   }
-  const chunks = candidateChunks(olvery, { companyId: integration.companyId, changedSince: watermark, alsoIds: params.unsettled })
-  let next = await chunks.next()
-  let loading = next.done ? null : load(next.value)
+  const candidates = await findCandidateOrders(olvery, { companyId: integration.companyId, changedSince: watermark, alsoIds: params.unsettled })
+  let start = 0
+  /** Starts reading the next CHUNK candidates; null when none is left. */
+  const loadNext = () => {
+    if (start >= candidates.length) return null
+    const ids = candidates.slice(start, start + CHUNK)
+    start += CHUNK
+    return load(ids)
+  }
+  let loading = loadNext()
   let normal = 0
   try {
     while (loading && normal < wanted) {
       const [states, orders] = await loading
       // The next chunk is read while this one is rendered and written.
-      next = await chunks.next()
-      loading = next.done ? null : load(next.value)
+      loading = loadNext()
       const rendered: RenderedOrder[] = []
       for (const order of orders) {
         if (normal >= wanted) break
@@ -133,15 +139,6 @@ export async function scanPendingOrders(
     await loading?.catch(() => undefined)
   }
   return scan
-}
-
-/** The candidates (`findCandidateOrders`), CHUNK ids at a time. */
-async function* candidateChunks(
-  olvery: Kysely<OlveryDatabase>,
-  params: { companyId: string; changedSince: Date | null; alsoIds: readonly string[] },
-): AsyncGenerator<string[]> {
-  const candidates = await findCandidateOrders(olvery, params)
-  for (let start = 0; start < candidates.length; start += CHUNK) yield candidates.slice(start, start + CHUNK)
 }
 
 export interface BatchPlan {
