@@ -3,22 +3,15 @@
  * reads once the journal has forgotten the batch. States acknowledged before it must get theirs from the journal as
  * it stood: the item of the batch the state names as acknowledged, not of a later batch still unacknowledged.
  */
-import fs from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { sql } from 'kysely'
 import t from 'tap'
-import { migrate, MIGRATIONS_DIR, readMigrationFiles } from '../../src/db/migrate.js'
+import { migrate } from '../../src/db/migrate.js'
+import { migrateBefore } from '../helpers/migrations.js'
 import { createTestDatabases } from '../helpers/test-database.js'
 
 t.test('states acknowledged before migration 0009 get the change time of their acknowledged item', async (t) => {
   const databases = await createTestDatabases(t, { migrate: false, reference: false })
-  const before = await fs.mkdtemp(path.join(os.tmpdir(), 'migrations-0008-'))
-  t.teardown(() => fs.rm(before, { recursive: true, force: true }))
-  for (const file of await readMigrationFiles()) {
-    if (file.name < '0009') await fs.copyFile(path.join(MIGRATIONS_DIR, file.name), path.join(before, file.name))
-  }
-  await migrate(databases, before)
+  await migrateBefore(t, databases, '0009')
 
   const acknowledged = '00000000-0000-4000-8000-000000000001'
   const neverAcknowledged = '00000000-0000-4000-8000-000000000002'

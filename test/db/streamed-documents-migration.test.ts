@@ -2,23 +2,16 @@
  * Migration 0004 moves the journaled documents from one `batches.document` value to head + item fragments + tail.
  * Batches journaled before it must still read back byte for byte, with their size and their items in order.
  */
-import fs from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { sql } from 'kysely'
 import t from 'tap'
-import { migrate, MIGRATIONS_DIR, readMigrationFiles } from '../../src/db/migrate.js'
+import { migrate } from '../../src/db/migrate.js'
+import { migrateBefore } from '../helpers/migrations.js'
 import { readBatchDocument } from '../helpers/documents.js'
 import { createTestDatabases, databaseKind } from '../helpers/test-database.js'
 
 t.test('a batch journaled before migration 0004 reads back exactly as it was sent', async (t) => {
   const databases = await createTestDatabases(t, { migrate: false, reference: false })
-  const before = await fs.mkdtemp(path.join(os.tmpdir(), 'migrations-0003-'))
-  t.teardown(() => fs.rm(before, { recursive: true, force: true }))
-  for (const file of await readMigrationFiles()) {
-    if (file.name < '0004') await fs.copyFile(path.join(MIGRATIONS_DIR, file.name), path.join(before, file.name))
-  }
-  await migrate(databases, before)
+  await migrateBefore(t, databases, '0004')
 
   const document = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<КоммерческаяИнформация>…</КоммерческаяИнформация>', 'utf8')
   const { rows } = await sql<{ batch_id: number }>`
