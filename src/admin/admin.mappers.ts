@@ -82,6 +82,7 @@ export function uploadJson(upload: UploadSummary) {
     outcome: upload.counts,
     error: upload.error,
     problems: upload.problems,
+    filePrunedAt: iso(upload.filePrunedAt),
   }
 }
 

@@ -302,6 +302,7 @@ const uploadProperties = {
     type: 'array',
     items: { type: 'object', required: Object.keys(uploadProblemProperties), properties: uploadProblemProperties },
   },
+  filePrunedAt: nullableDateTime,
 } as const
 
 export const uploadPageResponse = {

@@ -36,6 +36,8 @@ export interface UploadSummary {
   error: string | null
   /** The first documents with a problem (unmatched, error, or matched with a reason), in file order. */
   problems: UploadProblem[]
+  /** When retention deleted the file's bytes (RETENTION_UPLOADS); its outcome and problems stay. Null while kept. */
+  filePrunedAt: Date | null
 }
 
 /** How many documents with a problem an upload lists; the counts say how many are unmatched or errors in all. */
@@ -59,6 +61,7 @@ export async function listUploads(
       'u.chunk_count',
       'u.sha256',
       'u.status',
+      'u.file_pruned_at',
       'i.status as import_status',
       'i.started_at',
       'i.finished_at',
@@ -130,6 +133,7 @@ export async function listUploads(
           : null,
       error: row.error ?? null,
       problems: problems.get(row.id) ?? [],
+      filePrunedAt: row.file_pruned_at,
     }
   })
   return { uploads, more: rows.length > page.limit }

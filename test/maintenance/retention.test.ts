@@ -218,11 +218,16 @@ t.test('a raw upload goes after RETENTION_UPLOADS, its outcome after RETENTION_J
 
   await prune(PERIODS.uploadsSeconds / DAY - 0.5)
   t.ok((await chunks()).length > 1, 'not before its period')
-  t.ok((await prune(PERIODS.uploadsSeconds / DAY + 0.5)).pruned.upload_files >= 1)
+  const kept = (await api.get(t, UPLOADS, { params: { id } })).json.uploads
+  t.equal(kept[0].filePrunedAt, null, 'the journal says the file is kept')
+  const pruneAt = daysAhead(PERIODS.uploadsSeconds / DAY + 0.5)
+  t.ok((await app.pruner.runOnce({ now: pruneAt, periods: PERIODS })).pruned.upload_files >= 1)
   t.equal((await chunks()).length, 0, 'imported: its file may go, session live or not')
   const listed = (await api.get(t, UPLOADS, { params: { id } })).json.uploads
   t.equal(listed.length, 1, 'the outcome stays')
   t.equal(listed[0].state, 'imported')
+  t.same(listed[0].outcome, kept[0].outcome, 'with what the import made of it')
+  t.equal(listed[0].filePrunedAt, pruneAt.toISOString(), 'and when the file went')
 
   await expireSessions(id)
   await prune(PERIODS.journalSeconds / DAY - 1)

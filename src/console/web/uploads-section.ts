@@ -57,7 +57,12 @@ export function uploadsSection(context: IntegrationContext): HTMLElement {
         { class: upload.state === 'failed' ? 'unacknowledged' : null },
         h('td', null, h('code', null, upload.filename)),
         h('td', null, formatDateTime(upload.receivedAt)),
-        h('td', { class: 'number' }, formatBytes(upload.byteCount)),
+        h(
+          'td',
+          { class: 'number' },
+          formatBytes(upload.byteCount),
+          upload.filePrunedAt ? h('p', { class: 'hint' }, `файл удалён по сроку хранения ${formatDateTime(upload.filePrunedAt)}`) : null,
+        ),
         h('td', null, STATES[upload.state]),
         h('td', null, outcomeWords(upload), problemsList(upload)),
       ),

@@ -897,6 +897,12 @@ export interface components {
                 onecNumber: string | null;
                 reason: string | null;
             }[];
+            /**
+             * Format: date-time
+             * @description When retention deleted the file's bytes (`RETENTION_UPLOADS`, EXPORT-SEMANTICS.md rule 11): what the import
+             *     made of it (`state`, `outcome`, `problems`, 1C's facts about the orders) stays. Null while the file is kept.
+             */
+            filePrunedAt: string | null;
         };
         UploadPage: {
             uploads: components["schemas"]["Upload"][];
@@ -1971,7 +1977,8 @@ export interface operations {
                      *               "onecNumber": "U-9999",
                      *               "reason": "No order of the integration's company has this Ид or Номер."
                      *             }
-                     *           ]
+                     *           ],
+                     *           "filePrunedAt": null
                      *         }
                      *       ],
                      *       "nextCursor": null
