@@ -15,6 +15,7 @@
 import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
 import { migrate } from '../src/db/migrate.js'
+import { LOGIN_FAILURES_MATTER_SECONDS } from '../src/auth/login-throttle.js'
 import { Pruner } from '../src/maintenance/pruner.js'
 import { createLogger } from '../src/logger.js'
 import { loadConfig } from '../src/config.js'
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     await migrate(databases)
     const { db } = databases
     const logger = createLogger({ logLevel: 'warn' })
-    const pruner = new Pruner({ db, retention: loadConfig({}).retention, logger })
+    const pruner = new Pruner({ db, retention: loadConfig({}).retention, logger, loginFailuresMatterSeconds: LOGIN_FAILURES_MATTER_SECONDS })
     const monthStart = new Date(Math.floor(Date.now() / 1000 / DAY - days) * DAY * 1000)
     await sql`
       with created as (

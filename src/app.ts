@@ -15,6 +15,7 @@ import { exchangeMethodNotUsed, exchangePlugin } from './exchange/exchange.plugi
 import { ADMIN_API_PREFIX, adminPlugin } from './admin/admin.plugin.js'
 import { docsPlugin } from './docs/docs.plugin.js'
 import { consolePlugin } from './console/console.plugin.js'
+import { LOGIN_FAILURES_MATTER_SECONDS } from './auth/login-throttle.js'
 import { Pruner } from './maintenance/pruner.js'
 
 export interface AppOptions {
@@ -166,7 +167,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   )
 
   // Retention runs beside the routes, stopped (the step in flight finished) before the databases close.
-  const pruner = new Pruner({ db: databases.db, retention: config.retention, logger: app.log as unknown as Logger })
+  const pruner = new Pruner({
+    db: databases.db,
+    retention: config.retention,
+    logger: app.log as unknown as Logger,
+    loginFailuresMatterSeconds: LOGIN_FAILURES_MATTER_SECONDS,
+  })
   app.decorate('pruner', pruner)
   if (options.pruneInBackground) app.addHook('onReady', async () => pruner.start())
   app.addHook('onClose', async () => pruner.stop())

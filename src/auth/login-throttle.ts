@@ -25,6 +25,12 @@ export const THROTTLE = {
   windowSeconds: 15 * 60,
 } as const
 
+/**
+ * How long a login-failure counter can still decide a refusal: the longest window or lock of the throttle. Past it, a
+ * counter gone and one kept decide the same, so retention may delete it (src/app.ts hands this to the pruner).
+ */
+export const LOGIN_FAILURES_MATTER_SECONDS = Math.max(THROTTLE.windowSeconds, THROTTLE.pairMaxLockSeconds, THROTTLE.addressLockSeconds)
+
 const hashKey = (...parts: string[]): string => createHash('sha256').update(parts.join('\u0000')).digest('hex')
 
 export interface ThrottleKeys {

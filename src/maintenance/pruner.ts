@@ -6,7 +6,6 @@
  */
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import { THROTTLE } from '../auth/login-throttle.js'
 import type { RetentionConfig } from '../config.js'
 import type { ServiceDatabase } from '../db/database.js'
 import {
@@ -48,12 +47,6 @@ export interface PruneReport {
 /** Rows each step touches at most, per table. */
 const ROWS_PER_STEP = 1000
 
-/**
- * A login-failure counter matters no longer than the longest window or lock of the throttle (src/auth/login-throttle.ts):
- * past it, a counter gone and one kept decide the same.
- */
-const LOGIN_FAILURES_KEPT_SECONDS = Math.max(THROTTLE.windowSeconds, THROTTLE.pairMaxLockSeconds, THROTTLE.addressLockSeconds)
-
 type PruneListener = (kind: PruneKind, rows: number) => void
 
 export class Pruner {
@@ -63,7 +56,13 @@ export class Pruner {
   private stopping = false
 
   constructor(
-    private readonly deps: { db: Kysely<ServiceDatabase>; retention: Readonly<RetentionConfig>; logger: Logger },
+    private readonly deps: {
+      db: Kysely<ServiceDatabase>
+      retention: Readonly<RetentionConfig>
+      logger: Logger
+      /** How long a login-failure counter can still decide a refusal (the throttle's, from auth/: wired by app.ts). */
+      loginFailuresMatterSeconds: number
+    },
   ) {}
 
   /** Called with the rows of each kind as each step prunes them (the metrics count them). */
@@ -101,7 +100,7 @@ export class Pruner {
       () => until(() => pruneSessions(db, { now, limit }), (n) => (count('sessions', n), n)),
       () =>
         until(
-          () => pruneLoginFailures(db, { before: ago(LOGIN_FAILURES_KEPT_SECONDS), now, limit }),
+          () => pruneLoginFailures(db, { before: ago(this.deps.loginFailuresMatterSeconds), now, limit }),
           (n) => (count('login_failures', n), n),
         ),
       () => until(() => pruneEmptyPolls(db, { before: ago(periods.emptyPollsSeconds), now, limit }), (n) => (count('empty_polls', n), n)),

@@ -15,9 +15,7 @@ const LAYERS: ReadonlyArray<{ rank: number; modules: readonly string[] }> = [
   { rank: 10, modules: ['server.ts'] },
   { rank: 9, modules: ['app.ts'] },
   { rank: 8, modules: ['exchange', 'admin', 'console', 'health', 'metrics', 'docs', 'demo'] },
-  // Retention reads the login throttle's windows (auth/) and prunes what the export journals: above both.
-  { rank: 7, modules: ['maintenance'] },
-  { rank: 6, modules: ['export', 'import', 'auth'] },
+  { rank: 6, modules: ['export', 'import', 'maintenance', 'auth'] },
   { rank: 4, modules: ['integration'] },
   { rank: 3, modules: ['olvery'] },
   { rank: 2, modules: ['db'] },
