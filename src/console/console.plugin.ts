@@ -27,8 +27,8 @@ const escapeAttribute = (value: string) =>
   value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 /**
- * index.html with what the page cannot learn from the API: where it is served, the exchange URL to give 1C, and
- * whether to show the development hints (`npm run token`) on the sign-in screen.
+ * index.html with what the page cannot learn from the API: where it is served, the exchange URL to give 1C,
+ * whether to show the development hints (`npm run token`) on the sign-in screen, and how long empty polls are kept.
  */
 function renderIndex(template: string, config: Readonly<Config>): string {
   const values: Record<string, string> = {
@@ -37,6 +37,8 @@ function renderIndex(template: string, config: Readonly<Config>): string {
     EXCHANGE_URL: `${config.publicUrl?.replace(/\/+$/, '') ?? ''}${config.exchangePath}`,
     // The embedded demo is a developer's machine; a configured server is not.
     DEV_HINTS: String(config.demoSeed),
+    // The journal's chart says from which day on empty polls are no longer counted (they were pruned).
+    EMPTY_POLLS_KEPT_SECONDS: String(config.retention.emptyPollsSeconds),
   }
   return template.replace(/%([A-Z_]+)%/g, (whole, name: string) => (name in values ? escapeAttribute(values[name]!) : whole))
 }

@@ -1,7 +1,8 @@
 /**
  * The web console's journal after retention pruned a document (EXPORT-SEMANTICS.md rule 11), in a real browser: the
  * batch is still listed with its orders, the row says the document is gone, and the batch's page says why instead of
- * offering a document the service answers 410 for; an upload whose raw file was pruned keeps its outcome and says so.
+ * offering a document the service answers 410 for; an upload whose raw file was pruned keeps its outcome and says so;
+ * the chart says from which day on it no longer counts empty polls.
  */
 import fs from 'node:fs'
 import { sql } from 'kysely'
@@ -36,6 +37,11 @@ t.test('a batch whose document was pruned shows in the journal as «докуме
   const watch = watchPage(page, server.origin)
   await page.goto(`${server.consoleUrl}/integrations/${id}#token=${await locationAdminToken(supplier.locationId)}`)
   const journal = page.getByRole('region', { name: 'Журнал обменов' })
+  t.match(
+    await visibleText(journal.getByText(/^Обмены без заказов хранятся/)),
+    /^Обмены без заказов хранятся в журнале 7 дн\.: до \d{1,2} \S+ \d{4}.* график показывает только обмены с заказами\.$/,
+    'the chart says that the days before RETENTION_EMPTY_POLLS count only exchanges with orders',
+  )
   const row = journal.getByRole('row', { name: new RegExp(`№ ${pruned.id}`) })
   t.match(await visibleText(row), /документ удалён/)
   await row.getByRole('button', { name: `№ ${pruned.id}` }).click()
@@ -47,7 +53,8 @@ t.test('a batch whose document was pruned shows in the journal as «докуме
 })
 
 t.test('an upload whose file was pruned still shows its outcome, and says the file is gone', async (t) => {
-  const server = await startConsoleServer(t)
+  // Empty polls kept longer than the chart reaches: it then counts every exchange it shows, and needs no hint.
+  const server = await startConsoleServer(t, { env: { RETENTION_EMPTY_POLLS: '30d' } })
   const { olvery } = server.databases
   const supplier = await createSupplier(olvery, { name: 'ООО «Василёк»' })
   const api = new AdminApi(server.app, await systemOperatorToken())
@@ -72,5 +79,8 @@ t.test('an upload whose file was pruned still shows its outcome, and says the fi
   t.match(text, /загружен/)
   t.match(text, /документов \d+: сопоставлено с заказами/, 'what the import made of it stays')
   t.match(text, /файл удалён по сроку хранения \d/)
+  const journal = page.getByRole('region', { name: 'Журнал обменов' })
+  await journal.getByText('1С ещё не запрашивала заказы по этой интеграции.').waitFor()
+  t.equal(await journal.getByText(/^Обмены без заказов хранятся/).count(), 0, 'no hint when the chart reaches no pruned day')
   t.same(watch.errors, [])
 })

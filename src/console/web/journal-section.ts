@@ -22,6 +22,18 @@ const ROWS_STEP = 20
 /** Larger documents are offered for download only: a browser would labour to show hundreds of megabytes of text. */
 const SHOWN_DOCUMENT_BYTES = 2 * 1024 * 1024
 
+/**
+ * Retention deletes empty polls (answers without orders) after RETENTION_EMPTY_POLLS: on the days before that the
+ * chart can count only the exchanges that carried orders, and says so rather than show a drop that did not happen.
+ */
+function emptyPollsHint(keptSeconds: number | null): HTMLElement | null {
+  if (keptSeconds === null || keptSeconds >= CHART_DAYS * 24 * 3600) return null
+  const kept =
+    keptSeconds >= 24 * 3600 ? `${Math.round(keptSeconds / (24 * 3600))} дн.` : keptSeconds >= 3600 ? `${Math.round(keptSeconds / 3600)} ч` : `${Math.max(1, Math.round(keptSeconds / 60))} мин`
+  const since = new Date(Date.now() - keptSeconds * 1000).toISOString()
+  return h('p', { class: 'hint' }, `Обмены без заказов хранятся в журнале ${kept}: до ${formatDateTime(since)} график показывает только обмены с заказами.`)
+}
+
 function acknowledgement(batch: Batch): string {
   if (batch.acknowledged && batch.acknowledgedBy !== '1C') return `да, ${formatDateTime(batch.acknowledgedAt)} — вручную, ${batch.acknowledgedBy ?? 'администратор'}`
   if (batch.acknowledged) return `да, ${formatDateTime(batch.acknowledgedAt)} — 1С, сеанс ${batch.sessionId.slice(0, 8)}`
@@ -219,6 +231,7 @@ export function journalSection(context: IntegrationContext): HTMLElement {
       chart,
       journalChart(dailyTotals(batches, { days: CHART_DAYS, now: new Date() })),
       cut ? h('p', { class: 'hint' }, `Обменов так много, что на графике они показаны начиная с ${formatDateTime(oldest.createdAt)}.`) : null,
+      emptyPollsHint(context.config.emptyPollsKeptSeconds),
     )
     renderRows()
   }

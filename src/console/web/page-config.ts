@@ -11,6 +11,8 @@ export interface PageConfig {
   exchangeUrl: string
   /** A developer's machine (the embedded demo): the sign-in screen shows how to mint a token. */
   devHints: boolean
+  /** RETENTION_EMPTY_POLLS in seconds: how far back the journal still lists exchanges that carried no order. */
+  emptyPollsKeptSeconds: number | null
 }
 
 export function readPageConfig(): PageConfig {
@@ -18,5 +20,6 @@ export function readPageConfig(): PageConfig {
     base: meta('olvery-console-base').replace(/\/+$/, ''),
     exchangeUrl: new URL(meta('olvery-exchange-url') || '/1c_exchange', window.location.origin).href,
     devHints: meta('olvery-dev-hints') === 'true',
+    emptyPollsKeptSeconds: Number(meta('olvery-empty-polls-kept-seconds')) > 0 ? Number(meta('olvery-empty-polls-kept-seconds')) : null,
   }
 }
