@@ -6,6 +6,7 @@ import t from 'tap'
 import type { components } from '../../src/console/web/generated/openapi.types.js'
 import { actorWords, changeWords } from '../../src/console/web/audit-words.js'
 import { failingWarning, pendingWords, queriesSinceSuccess } from '../../src/console/web/integration-state.js'
+import { formatPeriod } from '../../src/console/web/format.js'
 import { dailyTotals } from '../../src/console/web/journal-days.js'
 import { describeDelivery, formatWallClock } from '../../src/console/web/order-words.js'
 import { checkSettingsText } from '../../src/console/web/settings-check.js'
@@ -168,4 +169,12 @@ t.test('the orders waiting: none, a count, or more than a batch', async (t) => {
   t.equal(pendingWords(preview(21, 0), 500), '21 заказ')
   t.equal(pendingWords(preview(3, 2), 5), '5 заказов')
   t.equal(pendingWords(preview(5, 1), 5), 'больше 5 заказов', 'the preview counts one past the batch size at most')
+})
+
+t.test('a retention period in days, hours or minutes, never «0 мин»', async (t) => {
+  t.equal(formatPeriod(7 * 86_400), '7 дн.')
+  t.equal(formatPeriod(86_400), '1 дн.')
+  t.equal(formatPeriod(12 * 3600), '12 ч')
+  t.equal(formatPeriod(30 * 60), '30 мин')
+  t.equal(formatPeriod(3), '1 мин', 'a period of seconds (the fault campaign sets 3 s) still names a unit')
 })

@@ -24,6 +24,14 @@ export function formatBytes(bytes: number): string {
   return `${value.toLocaleString('ru-RU', { maximumFractionDigits: value < 10 ? 1 : 0 })} ${units[unit]}`
 }
 
+/** A retention period as the console states it: «7 дн.», «12 ч», «30 мин» (at least a minute). */
+export function formatPeriod(seconds: number): string {
+  const day = 24 * 3600
+  if (seconds >= day) return `${Math.round(seconds / day)} дн.`
+  if (seconds >= 3600) return `${Math.round(seconds / 3600)} ч`
+  return `${Math.max(1, Math.round(seconds / 60))} мин`
+}
+
 const dateTime = new Intl.DateTimeFormat('ru-RU', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' })
 const dateOnly = new Intl.DateTimeFormat('ru-RU', { day: 'numeric', month: 'long', year: 'numeric' })
 const dayMonth = new Intl.DateTimeFormat('ru-RU', { day: 'numeric', month: 'short', timeZone: 'UTC' })

@@ -8,7 +8,7 @@
  */
 import { api, type Batch } from './api.js'
 import { h, show } from './dom.js'
-import { count, formatBytes, formatDateTime, ORDERS } from './format.js'
+import { count, formatBytes, formatDateTime, formatPeriod, ORDERS } from './format.js'
 import { isReadOnly, type IntegrationContext } from './integration-context.js'
 import { journalChart } from './journal-chart.js'
 import { dailyTotals } from './journal-days.js'
@@ -28,10 +28,8 @@ const SHOWN_DOCUMENT_BYTES = 2 * 1024 * 1024
  */
 function emptyPollsHint(keptSeconds: number | null): HTMLElement | null {
   if (keptSeconds === null || keptSeconds >= CHART_DAYS * 24 * 3600) return null
-  const kept =
-    keptSeconds >= 24 * 3600 ? `${Math.round(keptSeconds / (24 * 3600))} дн.` : keptSeconds >= 3600 ? `${Math.round(keptSeconds / 3600)} ч` : `${Math.max(1, Math.round(keptSeconds / 60))} мин`
   const since = new Date(Date.now() - keptSeconds * 1000).toISOString()
-  return h('p', { class: 'hint' }, `Обмены без заказов хранятся в журнале ${kept}: до ${formatDateTime(since)} график показывает только обмены с заказами.`)
+  return h('p', { class: 'hint' }, `Обмены без заказов хранятся в журнале ${formatPeriod(keptSeconds)}: до ${formatDateTime(since)} график показывает только обмены с заказами.`)
 }
 
 function acknowledgement(batch: Batch): string {

@@ -16,10 +16,11 @@ export interface PageConfig {
 }
 
 export function readPageConfig(): PageConfig {
+  const emptyPollsKeptSeconds = Number(meta('olvery-empty-polls-kept-seconds'))
   return {
     base: meta('olvery-console-base').replace(/\/+$/, ''),
     exchangeUrl: new URL(meta('olvery-exchange-url') || '/1c_exchange', window.location.origin).href,
     devHints: meta('olvery-dev-hints') === 'true',
-    emptyPollsKeptSeconds: Number(meta('olvery-empty-polls-kept-seconds')) > 0 ? Number(meta('olvery-empty-polls-kept-seconds')) : null,
+    emptyPollsKeptSeconds: emptyPollsKeptSeconds > 0 ? emptyPollsKeptSeconds : null,
   }
 }
