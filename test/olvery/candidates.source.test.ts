@@ -28,6 +28,16 @@ t.test(`${databaseKind}: the candidates, oldest change first, each once, only th
   t.same(ids.slice(0, ids.length), [0, 2, 3, 4, 5, 6, 1].map((i) => orders[i]!.id))
 })
 
+t.test(`${databaseKind}: a first query lists an order without payments too, at its own change time`, async (t) => {
+  const databases = await createTestDatabases(t)
+  const supplier = await createSupplier(databases.olvery)
+  const paid = await createOrder(databases.olvery, supplier, { updatedAt: new Date('2026-01-01T00:00:00Z') })
+  const unpaid = await createOrder(databases.olvery, supplier, { updatedAt: new Date('2026-01-01T00:01:00Z'), payments: [] })
+  const later = await createOrder(databases.olvery, supplier, { updatedAt: new Date('2026-01-01T00:02:00Z') })
+  const ids = await findCandidateOrders(databases.olvery, { companyId: supplier.companyId, changedSince: null })
+  t.same(ids.slice(0, ids.length), [paid.id, unpaid.id, later.id])
+})
+
 t.test(`${databaseKind}: named orders changed before the watermark are candidates too, in their place`, async (t) => {
   const databases = await createTestDatabases(t)
   const supplier = await createSupplier(databases.olvery)
