@@ -50,6 +50,12 @@ t.test('acknowledgement by hand, exclusion and inclusion, and the audit trail, d
   })
 
   await t.test('«Подтвердить загрузку» acknowledges the batch in the operator\'s name, and the journal says so', async (t) => {
+    // The journal is read again slowly, as on a busy server: the announcement must still come only once it shows.
+    const journalRead = `**/api/v1/integrations/${id}/batches?*`
+    await page.route(journalRead, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      await route.continue()
+    })
     await journal.getByRole('button', { name: 'Подтвердить загрузку вручную' }).click()
     await dialog.getByRole('button', { name: 'Подтвердить загрузку' }).click()
     await page.locator('#announcer', { hasText: `Пакет № ${batch.id} подтверждён вручную` }).waitFor()
@@ -57,6 +63,7 @@ t.test('acknowledgement by hand, exclusion and inclusion, and the audit trail, d
     t.match(stored.json, { acknowledged: true, acknowledgedBy: ADMIN })
     t.match(await visibleText(journal.getByRole('row', { name: new RegExp(`№ ${batch.id}`) })), new RegExp(`да, .* — вручную, ${ADMIN}`))
     t.equal(await journal.getByRole('button', { name: 'Подтвердить загрузку вручную' }).count(), 0, 'nothing left to acknowledge')
+    await page.unroute(journalRead)
     t.same((await onec.exchange()).documents, [], '1C is not sent the batch again')
   })
 

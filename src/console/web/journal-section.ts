@@ -139,8 +139,9 @@ function acknowledgeByHand(context: IntegrationContext, latest: Batch | undefine
     'Пакет не подтверждён. Сервис ответил:')
     button.disabled = false
     if (!acknowledged) return
-    announce(`Пакет № ${acknowledged.id} подтверждён вручную: его заказы считаются доставленными.`)
+    // The journal is read again first, so that what is announced is already what the page shows.
     await reload()
+    announce(`Пакет № ${acknowledged.id} подтверждён вручную: его заказы считаются доставленными.`)
   })
   return h(
     'div',
