@@ -100,6 +100,8 @@ t.test("an integration's page does what it says, and the service agrees", async 
     t.notOk(refused.ok, 'the old password is refused')
     t.ok((await onec(main.login, password).checkauth()).ok, 'the new one works')
     await shown.getByRole('button', { name: 'Готово' }).click()
+    // The page is drawn anew before it says so: what is typed next lands on the page that stays.
+    await page.locator('#announcer', { hasText: 'Пароль 1С заменён' }).waitFor()
     await page.getByRole('heading', { name: 'Бухгалтерия', level: 1 }).waitFor()
     t.notMatch(await page.content(), password)
     main.password = password

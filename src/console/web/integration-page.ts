@@ -91,10 +91,11 @@ function actions(context: IntegrationContext): HTMLElement {
       h('p', null, credentials.revokedSessions ? `Прервано сеансов обмена: ${credentials.revokedSessions}.` : 'Активных сеансов обмена не было.'),
       close,
     )
-    // «Готово» takes the password off the page; the page is read anew (the login may have changed).
-    close.addEventListener('click', () => {
+    // «Готово» takes the password off the page; the page is read anew (the login may have changed), then says so.
+    close.addEventListener('click', async () => {
       shown.remove()
-      void context.reload()
+      await context.reload()
+      announce('Пароль 1С заменён: старый больше не действует, в настройках узла обмена 1С нужен новый.')
     })
     outcome.replaceChildren(shown)
     close.focus()
