@@ -13,7 +13,6 @@ import { buildTestApp } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
 import { OneCClient } from '../helpers/onec-client.js'
 import { sampleValue } from '../helpers/prometheus-text.js'
-import { databaseKind } from '../helpers/test-database.js'
 
 const { app, databases } = await buildTestApp(t, { env: { ...HS256_ENV, FILE_LIMIT_BYTES: '1024' } })
 const api = new AdminApi(app)
@@ -251,25 +250,3 @@ t.test('/metrics counts the rows pruned by kind and shows the size of the tables
   t.ok((sampleValue(text, 'onec_table_size_bytes', { table: 'order_state' }) ?? 0) > 0)
 })
 
-t.test('a run that finds another replica pruning stops at once and prunes nothing', { skip: databaseKind === 'pglite' && 'PGlite has one connection: no second replica' }, async (t) => {
-  const { id, client } = await setup(t)
-  t.same((await client().exchange()).problems, [])
-  t.same((await client().exchange()).problems, [])
-  await expireSessions(id)
-  let release!: () => void
-  const held = new Promise<void>((resolve) => (release = resolve))
-  let locked!: () => void
-  const isLocked = new Promise<void>((resolve) => (locked = resolve))
-  const other = db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${7_320_184_092}::bigint)`.execute(trx)
-    locked()
-    await held
-  })
-  await isLocked
-  const report = await prune(PERIODS.journalSeconds / DAY + 1)
-  release()
-  await other
-  t.equal(report.busy, true)
-  t.same(Object.values(report.pruned).filter((n) => n > 0), [])
-  t.equal((await batchIds(id)).length, 2)
-})
