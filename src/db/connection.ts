@@ -66,6 +66,11 @@ export interface Connections<Platform> {
    * both live in one database (PGlite has a single connection, so a second one would wait for ever), else `olvery`.
    */
   olveryIn(trx: Transaction<ServiceDatabase>): Kysely<Platform>
+  /**
+   * True when the platform's tables live in the service's database (no `OLVERY_DATABASE_URL`): one statement may then
+   * read the platform's tables through `olvery` and write the service's own.
+   */
+  platformShared: boolean
   /** Runs a multi-statement SQL script in one transaction on the service's own database. */
   execScript(script: string): Promise<void>
   /** Runs a multi-statement SQL script in one transaction on the platform database (reference DDL, demo data). */
@@ -283,6 +288,7 @@ export async function openConnections<Platform>(options: ConnectionOptions): Pro
     olvery,
     olveryIn: (trx) =>
       shared ? (trx.withoutPlugins() as unknown as Kysely<Platform>).withPlugin(olverySchema) : olvery,
+    platformShared: shared,
     execScript,
     execOlveryScript,
     async ping() {

@@ -5,6 +5,8 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
 import type { ServiceDatabase } from '../db/database.js'
+import { anyChangedSince } from '../olvery/candidates.source.js'
+import type { OlveryDatabase } from '../olvery/olvery.schema.js'
 import { toBatchSummary, type BatchSummary } from './batches.repository.js'
 
 type Trx = Transaction<ServiceDatabase>
@@ -226,20 +228,23 @@ export interface EmptyPoll {
   tail: Buffer
 }
 
-const emptyPoll = compiledOnce(
-  (
-    db: Kysely<ServiceDatabase>,
-    integrationId: string,
-    lockVersion: string,
-    sessionId: string,
-    now: Date,
-    contentType: string,
-    watermarkCandidate: Date,
-    byteCount: number,
-    head: Buffer,
-    tail: Buffer,
-  ) =>
-    sql<{ id: number }>`
+/**
+ * The empty batch and the count of the query, written only while `lock_version` is the one read (see above) and
+ * `unchanged` holds.
+ */
+function emptyPollStatement(
+  integrationId: string,
+  lockVersion: string,
+  sessionId: string,
+  now: Date,
+  contentType: string,
+  watermarkCandidate: Date,
+  byteCount: number,
+  head: Buffer,
+  tail: Buffer,
+  unchanged: RawBuilder<boolean>,
+) {
+  return sql<{ id: number }>`
     with counted as (
            update commerceml.export_state
               set last_query_at = ${now},
@@ -247,6 +252,7 @@ const emptyPoll = compiledOnce(
                   lock_version = lock_version + 1
             where integration_id = ${integrationId}
               and lock_version = ${lockVersion}::bigint
+              and ${unchanged}
            returning integration_id
          )
     insert into commerceml.batches
@@ -255,8 +261,27 @@ const emptyPoll = compiledOnce(
     select integration_id, ${sessionId}::uuid, ${now}::timestamptz, ${contentType}, ${watermarkCandidate}::timestamptz, 0,
            ${byteCount}::integer, ${head}::bytea, ${tail}::bytea, null
       from counted
-    returning id`,
+    returning id`
+}
+
+type EmptyPollArgs = [string, string, string, Date, string, Date, number, Buffer, Buffer]
+
+const emptyPoll = compiledOnce((db: Kysely<ServiceDatabase>, ...args: EmptyPollArgs) => emptyPollStatement(...args, sql`true`))
+
+/**
+ * The same, and only if no order of the company changed since `since`: run where the platform's tables are, so it
+ * reads them in the statement's own snapshot. Planned for each execution, as the candidate scan is.
+ */
+const emptyPollUnlessChanged = compiledOnce(
+  (olvery: Kysely<OlveryDatabase>, companyId: string, since: Date, ...args: EmptyPollArgs) =>
+    emptyPollStatement(...args, sql<boolean>`not ${anyChangedSince(olvery, companyId, since)}`),
+  { planEachTime: true },
 )
+
+function emptyPollArgs(lockVersion: string, poll: EmptyPoll): EmptyPollArgs {
+  const { integrationId, sessionId, queryStartedAt, contentType, watermarkCandidate, head, tail } = poll
+  return [integrationId, lockVersion, sessionId, queryStartedAt, contentType, watermarkCandidate, head.length + tail.length, head, tail]
+}
 
 /**
  * Rules 1 and 8 for a poll with nothing to send: the empty batch and the count of the query in the export state, in
@@ -264,18 +289,21 @@ const emptyPoll = compiledOnce(
  * when the version moved and nothing was written.
  */
 export async function recordEmptyPoll(db: Db, lockVersion: string, poll: EmptyPoll): Promise<number | null> {
-  const { rows } = await emptyPoll(
-    db,
-    poll.integrationId,
-    lockVersion,
-    poll.sessionId,
-    poll.queryStartedAt,
-    poll.contentType,
-    poll.watermarkCandidate,
-    poll.head.length + poll.tail.length,
-    poll.head,
-    poll.tail,
-  )
+  const { rows } = await emptyPoll(db, ...emptyPollArgs(lockVersion, poll))
+  return rows[0]?.id ?? null
+}
+
+/**
+ * `recordEmptyPoll` with the candidate check of the poll in the same statement, for when the platform's tables live in
+ * the service's database (`Connections.platformShared`; `olvery` is their view there): written only if no order of
+ * `companyId` changed since `since`. Null when one did or the version moved: nothing was written either way.
+ */
+export async function recordEmptyPollUnlessChanged(
+  olvery: Kysely<OlveryDatabase>,
+  lockVersion: string,
+  poll: EmptyPoll & { companyId: string; since: Date },
+): Promise<number | null> {
+  const { rows } = await emptyPollUnlessChanged(olvery, poll.companyId, poll.since, ...emptyPollArgs(lockVersion, poll))
   return rows[0]?.id ?? null
 }
 

@@ -20,7 +20,14 @@ import {
 } from './batches.repository.js'
 import { contentTypeFor, encodeChunk } from './encoding.js'
 import type { ExportDeps } from './export-deps.js'
-import { findQueryBacklog, lockExportState, pollStateOf, readPollState, recordEmptyPoll } from './export-state.repository.js'
+import {
+  findQueryBacklog,
+  lockExportState,
+  pollStateOf,
+  readPollState,
+  recordEmptyPoll,
+  recordEmptyPollUnlessChanged,
+} from './export-state.repository.js'
 import { documentFrame } from './order-document.js'
 import { findOrderStates, forgetOrderStates, markIsolated, recordOrderError, settleOrderStates } from './order-state.repository.js'
 import { planBatch, POISON_THRESHOLD, scanPendingOrders, type PendingOrder, type PendingScan, type RenderedOrder } from './pending-orders.js'
@@ -69,7 +76,8 @@ export async function serveBatch(
  * The common poll, nothing to send, without holding the lock across statements (export-state.repository.ts): the
  * state is read, then where the scan would start and whether any candidate exists, as the locked path reads them and
  * in that order; if none does, the empty batch and the count of the query are one statement, written only while no
- * holder of the lock came in between. Null when the poll may have something to send (a first query, unsettled orders,
+ * holder of the lock came in between. Where the platform's tables live in the service's database, the candidate
+ * check is part of that statement too. Null when the poll may have something to send (a first query, unsettled orders,
  * a poison batch to look at, a candidate) or the state moved: the locked path then does it all again.
  */
 async function serveEmptyPoll(
@@ -84,20 +92,19 @@ async function serveEmptyPoll(
   // isolatePoison's case: the latest batch was one order, not acknowledged.
   if (state.latestBatch && !state.latestBatch.acknowledgedAt && state.latestBatch.orderCount === 1) return null
   const { oldestOpenTransaction, locationTimezone } = await findScanStart(databases.olvery, integration.locationId)
-  const candidates = await findCandidateOrders(databases.olvery, { companyId: integration.companyId, changedSince: state.watermark })
-  if (candidates.length > 0) return null
   const timezone = documentTimezone(integration.settings.timezone, locationTimezone)
   const frame = documentFrame({ generatedAt: now, timezone, encoding, bom, schemaVersion })
   const watermarkCandidate = watermarkBound({ now, safetyLagSeconds: config.exportSafetyLagSeconds, openSince: oldestOpenTransaction, leftOut: [] })
-  const batchId = await recordEmptyPoll(databases.db, state.lockVersion, {
-    integrationId: integration.id,
-    sessionId,
-    queryStartedAt: now,
-    contentType: frame.contentType,
-    watermarkCandidate,
-    head: frame.head,
-    tail: frame.tail,
-  })
+  const poll = { integrationId: integration.id, sessionId, queryStartedAt: now, contentType: frame.contentType, watermarkCandidate, head: frame.head, tail: frame.tail }
+  const changed = { companyId: integration.companyId, since: state.watermark }
+  let batchId: number | null
+  if (databases.platformShared) {
+    // The candidate check and the record in one statement, read after the scan start as the locked path reads them.
+    batchId = await recordEmptyPollUnlessChanged(databases.olvery, state.lockVersion, { ...poll, ...changed })
+  } else {
+    const candidates = await findCandidateOrders(databases.olvery, { companyId: changed.companyId, changedSince: changed.since })
+    batchId = candidates.length > 0 ? null : await recordEmptyPoll(databases.db, state.lockVersion, poll)
+  }
   if (batchId === null) return null
   const byteCount = frame.head.length + frame.tail.length
   logger.info({ integrationId: integration.id, sessionId, batchId, orders: 0, bytes: byteCount, leftOut: 0 }, 'batch recorded')

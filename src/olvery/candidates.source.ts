@@ -2,7 +2,7 @@
  * What a `query` reads of the platform to find its candidates (EXPORT-SEMANTICS.md rules 1, 4): the orders of a
  * company changed since the watermark, and where the scan may start. Read-only, like every file of src/olvery/.
  */
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
 import type { OlveryDatabase } from './olvery.schema.js'
 import { PackedUuids } from './packed-uuids.js'
@@ -79,20 +79,33 @@ function idArray(olvery: Olvery, query: ReturnType<typeof candidates>) {
     .select(sql<Buffer | null>`string_agg(uuid_send(c.id), ''::bytea order by c.changed_at, c.id)`.as('ids'))
 }
 
-function changedIds(olvery: Olvery, companyId: string, since: Date) {
+/** Orders of the company changed since `since` themselves, and those whose payments did: the two ways an order changes. */
+function changedOrders(olvery: Olvery, companyId: string, since: Date) {
+  return olvery.selectFrom('orders as oc').select('oc.id').where('oc.company_id', '=', companyId).where('oc.updated_at', '>=', since)
+}
+
+function changedPayments(olvery: Olvery, companyId: string, since: Date) {
   return olvery
-    .selectFrom('orders as oc')
-    .select('oc.id')
-    .where('oc.company_id', '=', companyId)
-    .where('oc.updated_at', '>=', since)
-    .union(
-      olvery
-        .selectFrom('payments as pc')
-        .innerJoin('orders as op', 'op.id', 'pc.order_id')
-        .select('pc.order_id as id')
-        .where('pc.updated_at', '>=', since)
-        .where('op.company_id', '=', companyId),
-    )
+    .selectFrom('payments as pc')
+    .innerJoin('orders as op', 'op.id', 'pc.order_id')
+    .select('pc.order_id as id')
+    .where('pc.updated_at', '>=', since)
+    .where('op.company_id', '=', companyId)
+}
+
+function changedIds(olvery: Olvery, companyId: string, since: Date) {
+  return changedOrders(olvery, companyId, since).union(changedPayments(olvery, companyId, since))
+}
+
+/**
+ * Whether any order of the company changed since `since`, that is whether `findCandidateOrders` would find one, as an
+ * expression for a statement of the caller's that runs where the platform's tables are (`Connections.platformShared`):
+ * the common poll records its empty answer in the same statement that looks for a change. Its plan depends on `since`,
+ * so that statement is planned for each execution.
+ */
+export function anyChangedSince(olvery: Olvery, companyId: string, since: Date): RawBuilder<boolean> {
+  // Two exists, not one over the UNION: each stops at its first row, where the UNION would collect every change.
+  return sql<boolean>`(exists (${changedOrders(olvery, companyId, since)}) or exists (${changedPayments(olvery, companyId, since)}))`
 }
 
 /**
