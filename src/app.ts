@@ -21,6 +21,7 @@ import { Pruner } from './maintenance/pruner.js'
 export interface AppOptions {
   config: Readonly<Config>
   databases: Databases
+  /** A pino logger: Fastify's app and request loggers are its children. */
   logger?: Logger
   /** Where the built web console is; default dist/console/web (tests build it elsewhere). */
   consoleAssetsDir?: URL
@@ -170,7 +171,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const pruner = new Pruner({
     db: databases.db,
     retention: config.retention,
-    logger: app.log as unknown as Logger,
+    logger: app.log,
     loginFailuresMatterSeconds: LOGIN_FAILURES_MATTER_SECONDS,
   })
   app.decorate('pruner', pruner)

@@ -3,8 +3,16 @@
  * can appear: request headers (Basic credentials, session cookies), passwords and tokens in logged objects.
  */
 import { createRequire } from 'node:module'
-import { pino, type Logger, type LoggerOptions } from 'pino'
+import { pino, type BaseLogger, type Bindings, type Logger, type LoggerOptions } from 'pino'
 import type { Config } from './config.js'
+
+/**
+ * What the modules log through: pino's levels and `child`. A pino logger is one, and so are Fastify's app and request
+ * loggers (pino underneath, typed by Fastify as its own base logger), so neither needs a cast to the other.
+ */
+export type Log = Pick<BaseLogger, 'level' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'> & {
+  child(bindings: Bindings): Log
+}
 
 const REDACTED_PATHS = [
   'req.headers.authorization',

@@ -3,7 +3,6 @@
  * the integrations of its own location only; anything of another location answers 404 exactly as if it did not exist.
  */
 import type { FastifyRequest } from 'fastify'
-import type { Logger } from 'pino'
 import { managesLocation } from '../auth/admin-auth.js'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
@@ -62,5 +61,5 @@ export function actorOf(request: FastifyRequest): AuditActor {
 
 /** The export's dependencies for one request, logging on the request's logger (a pino child logger). */
 export function exportDeps(options: AdminRoutesOptions, request: FastifyRequest): ExportDeps {
-  return { databases: options.databases, config: options.config, logger: request.log as unknown as Logger }
+  return { databases: options.databases, config: options.config, logger: request.log }
 }

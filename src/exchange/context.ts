@@ -4,11 +4,11 @@
  * session that every mode but checkauth belongs to (session-check.ts).
  */
 import type { FastifyRequest } from 'fastify'
-import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { UploadImporter } from '../import/upload-importer.js'
 import type { Databases } from '../olvery/databases.js'
 import type { FoundSession } from './sessions.repository.js'
+import type { Log } from '../logger.js'
 
 /** Query parameters by name, first occurrence wins (1C sends them in varying order, PROTOCOL.md §2). */
 export type ExchangeParams = ReadonlyMap<string, string>
@@ -16,7 +16,7 @@ export type ExchangeParams = ReadonlyMap<string, string>
 export interface ExchangeContext {
   request: FastifyRequest
   /** The request's logger (a pino child logger, as the export's use cases take it). */
-  log: Logger
+  log: Log
   config: Readonly<Config>
   databases: Databases
   params: ExchangeParams

@@ -10,7 +10,6 @@
  *   challenge of checkauth.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { Databases } from '../olvery/databases.js'
 import { isDatabaseUnavailable } from '../unavailable.js'
@@ -114,7 +113,7 @@ async function dispatch(ctx: ExchangeContext): Promise<ExchangeAnswer> {
 }
 
 export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (app, { config, databases }) => {
-  const importer = new UploadImporter({ databases, logger: app.log as unknown as Logger, waitMs: config.importWaitMs })
+  const importer = new UploadImporter({ databases, logger: app.log, waitMs: config.importWaitMs })
   // Imports running in the background stop at their next step and give their leases up before the databases close.
   app.addHook('onClose', () => importer.close())
 
@@ -163,7 +162,7 @@ export const exchangePlugin: FastifyPluginAsync<ExchangePluginOptions> = async (
     logRequestParams(request, params)
     let answer: ExchangeAnswer
     try {
-      answer = await dispatch({ request, log: request.log as unknown as Logger, config, databases, params, importer })
+      answer = await dispatch({ request, log: request.log, config, databases, params, importer })
     } catch (error) {
       // The database down, a bug: 1C gets a failure it can show, the details stay in the log.
       request.log.error({ err: error }, 'exchange request failed')

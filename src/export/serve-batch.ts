@@ -5,7 +5,6 @@
  * (rule 4), frame the document.
  */
 import type { Kysely, Transaction } from 'kysely'
-import type { Logger } from 'pino'
 import type { ServiceDatabase } from '../db/database.js'
 import type { Integration } from '../integration/integration.js'
 import { findCandidateOrders, findScanStart } from '../olvery/candidates.source.js'
@@ -32,6 +31,7 @@ import { documentFrame } from './order-document.js'
 import { findOrderStates, forgetOrderStates, markIsolated, recordOrderError, settleOrderStates } from './order-state.repository.js'
 import { planBatch, POISON_THRESHOLD, scanPendingOrders, type PendingOrder, type PendingScan, type RenderedOrder } from './pending-orders.js'
 import { documentTimezone } from './wall-clock.js'
+import type { Log } from '../logger.js'
 
 type Trx = Transaction<ServiceDatabase>
 
@@ -176,7 +176,7 @@ export function servedDocument(db: Kysely<ServiceDatabase>, batch: ServedBatch):
  */
 async function isolatePoison(
   trx: Trx,
-  log: Logger,
+  log: Log,
   params: { integrationId: string; previous: BatchSummary | null; now: Date },
 ): Promise<boolean> {
   const { integrationId, previous, now } = params
@@ -199,7 +199,7 @@ async function isolatePoison(
  * per new reason: never silently dropped), orders that left the scope unacknowledged, and orders whose current
  * document is the acknowledged one again.
  */
-async function recordScanFindings(trx: Trx, log: Logger, params: { integrationId: string; scan: PendingScan; now: Date }): Promise<void> {
+async function recordScanFindings(trx: Trx, log: Log, params: { integrationId: string; scan: PendingScan; now: Date }): Promise<void> {
   const { integrationId, scan, now } = params
   for (const problem of scan.notExportable) {
     if (problem.state?.lastError !== problem.reason) {

@@ -14,7 +14,6 @@
  */
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
-import type { Logger } from 'pino'
 import type { Databases } from '../olvery/databases.js'
 import { findCompanyOrdersByIdsOrNumbers } from '../olvery/orders.source.js'
 import {
@@ -31,6 +30,7 @@ import {
 } from './import-runs.repository.js'
 import { readOrderFacts, siteNumberOf } from './order-facts.js'
 import { UnreadableUploadError, UploadReader, type UploadedDocument } from './upload-reader.js'
+import type { Log } from '../logger.js'
 
 /** Documents matched and written per round trip. */
 const BATCH_SIZE = 200
@@ -63,7 +63,7 @@ interface Job {
 
 export interface UploadImporterOptions {
   databases: Databases
-  logger: Logger
+  logger: Log
   /** How long a poll waits for the import before answering `progress` (0: at once). */
   waitMs: number
   leaseSeconds?: number

@@ -5,7 +5,6 @@
  * pruning lock held (another replica is pruning) stops and leaves the work to that replica.
  */
 import type { Kysely } from 'kysely'
-import type { Logger } from 'pino'
 import type { RetentionConfig } from '../config.js'
 import type { ServiceDatabase } from '../db/database.js'
 import {
@@ -18,6 +17,7 @@ import {
   pruneUploadFiles,
   pruneUploads,
 } from './retention.repository.js'
+import type { Log } from '../logger.js'
 
 /** What a run prunes, as `/metrics` labels it. */
 export const PRUNE_KINDS = [
@@ -59,7 +59,7 @@ export class Pruner {
     private readonly deps: {
       db: Kysely<ServiceDatabase>
       retention: Readonly<RetentionConfig>
-      logger: Logger
+      logger: Log
       /** How long a login-failure counter can still decide a refusal (the throttle's, from auth/: wired by app.ts). */
       loginFailuresMatterSeconds: number
     },
