@@ -228,11 +228,8 @@ export interface EmptyPoll {
   tail: Buffer
 }
 
-/**
- * The empty batch and the count of the query, written only while `lock_version` is the one read (see above) and
- * `unchanged` holds.
- */
-function emptyPollStatement(
+/** What an empty answer records, in the order of the statement's arguments. */
+type EmptyPollArgs = [
   integrationId: string,
   lockVersion: string,
   sessionId: string,
@@ -242,8 +239,14 @@ function emptyPollStatement(
   byteCount: number,
   head: Buffer,
   tail: Buffer,
-  unchanged: RawBuilder<boolean>,
-) {
+]
+
+/**
+ * The empty batch and the count of the query, written only while `lock_version` is the one read (see above) and
+ * `unchanged` holds.
+ */
+function emptyPollStatement(args: EmptyPollArgs, unchanged: RawBuilder<boolean>) {
+  const [integrationId, lockVersion, sessionId, now, contentType, watermarkCandidate, byteCount, head, tail] = args
   return sql<{ id: number }>`
     with counted as (
            update commerceml.export_state
@@ -264,9 +267,7 @@ function emptyPollStatement(
     returning id`
 }
 
-type EmptyPollArgs = [string, string, string, Date, string, Date, number, Buffer, Buffer]
-
-const emptyPoll = compiledOnce((db: Kysely<ServiceDatabase>, ...args: EmptyPollArgs) => emptyPollStatement(...args, sql`true`))
+const emptyPoll = compiledOnce((db: Kysely<ServiceDatabase>, ...args: EmptyPollArgs) => emptyPollStatement(args, sql`true`))
 
 /**
  * The same, and only if no order of the company changed since `since`: run where the platform's tables are, so it
@@ -274,7 +275,7 @@ const emptyPoll = compiledOnce((db: Kysely<ServiceDatabase>, ...args: EmptyPollA
  */
 const emptyPollUnlessChanged = compiledOnce(
   (olvery: Kysely<OlveryDatabase>, companyId: string, since: Date, ...args: EmptyPollArgs) =>
-    emptyPollStatement(...args, sql<boolean>`not ${anyChangedSince(olvery, companyId, since)}`),
+    emptyPollStatement(args, sql<boolean>`not ${anyChangedSince(olvery, companyId, since)}`),
   { planEachTime: true },
 )
 
