@@ -3,7 +3,7 @@
  * speak to the exchange (its login and the password shown once).
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { issueCredentials } from '../../src/auth/onec-credentials.js'
 import type { ServiceDatabase } from '../../src/db/database.js'
 import type { Integration } from '../../src/integration/integration.js'
@@ -75,4 +75,9 @@ export async function openTestSession(db: Kysely<ServiceDatabase>, integrationId
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
+}
+
+/** Ends the exchange sessions of an integration, as their idle lifetime would. */
+export async function expireSessions(db: Kysely<ServiceDatabase>, integrationId: string): Promise<void> {
+  await db.updateTable('sessions').set({ expires_at: sql<Date>`now() - interval '1 second'` }).where('integration_id', '=', integrationId).execute()
 }

@@ -5,12 +5,12 @@
  * the chart says from which day on it no longer counts empty polls.
  */
 import fs from 'node:fs'
-import { sql } from 'kysely'
 import t from 'tap'
 import { startConsoleServer, openBrowser, visibleText, watchPage } from '../console/console-harness.js'
 import { AdminApi, createIntegrationViaApi } from '../helpers/admin-api.js'
 import { locationAdminToken, systemOperatorToken } from '../helpers/admin-token.js'
 import { createOrder, createSupplier } from '../helpers/factories.js'
+import { expireSessions } from '../helpers/integrations.js'
 import { OneCClient } from '../helpers/onec-client.js'
 
 t.test('a batch whose document was pruned shows in the journal as «документ удалён», without a document to open', async (t) => {
@@ -24,7 +24,7 @@ t.test('a batch whose document was pruned shows in the journal as «докуме
   const onec = new OneCClient({ baseUrl: server.origin, login: created.login, password: created.password })
   t.same((await onec.exchange()).problems, [])
   t.same((await onec.exchange()).problems, [])
-  await db.updateTable('sessions').set({ expires_at: sql<Date>`now() - interval '1 second'` }).where('integration_id', '=', id).execute()
+  await expireSessions(db, id)
   const report = await server.app.pruner.runOnce({
     now: new Date(Date.now() + 2 * 86_400_000),
     periods: { documentsSeconds: 86_400, emptyPollsSeconds: 30 * 86_400, journalSeconds: 60 * 86_400, uploadsSeconds: 30 * 86_400 },

@@ -8,7 +8,7 @@ import { sql } from 'kysely'
 import t from 'tap'
 import { buildTestApp } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
-import { createIntegration } from '../helpers/integrations.js'
+import { createIntegration, expireSessions } from '../helpers/integrations.js'
 import { OneCClient } from '../helpers/onec-client.js'
 
 const { app, databases } = await buildTestApp(t, { database: { server: true } })
@@ -30,7 +30,7 @@ t.test('a run that finds another replica pruning stops at once and prunes nothin
   const client = () => new OneCClient({ inject: app, login: created.login, password: created.password })
   t.same((await client().exchange()).problems, [])
   t.same((await client().exchange()).problems, [])
-  await db.updateTable('sessions').set({ expires_at: sql<Date>`now() - interval '1 second'` }).where('integration_id', '=', id).execute()
+  await expireSessions(db, id)
   const ahead = new Date(Date.now() + (PERIODS.journalSeconds + DAY) * 1000)
 
   // The other replica, in the middle of a step: its transaction holds the lock.

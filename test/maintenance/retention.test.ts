@@ -11,6 +11,7 @@ import { AdminApi, createIntegrationViaApi, type CheckingTest } from '../helpers
 import { HS256_ENV, locationAdminToken } from '../helpers/admin-token.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { createOrder, createSupplier, SEED_SETTINGS } from '../helpers/factories.js'
+import { expireSessions } from '../helpers/integrations.js'
 import { OneCClient } from '../helpers/onec-client.js'
 import { sampleValue } from '../helpers/prometheus-text.js'
 
@@ -42,11 +43,6 @@ async function setup(t: CheckingTest, orders = 2) {
   return { id: integration.id, orders: created, client }
 }
 
-/** Ends the exchange sessions of an integration, as their idle lifetime would. */
-async function expireSessions(integrationId: string): Promise<void> {
-  await db.updateTable('sessions').set({ expires_at: sql<Date>`now() - interval '1 second'` }).where('integration_id', '=', integrationId).execute()
-}
-
 async function batchIds(integrationId: string): Promise<number[]> {
   const rows = await db.selectFrom('batches').select('id').where('integration_id', '=', integrationId).orderBy('id').execute()
   return rows.map((r) => r.id)
@@ -61,7 +57,7 @@ t.test('a document older than RETENTION_DOCUMENTS is pruned: the batch stays lis
   t.same((await client().exchange()).problems, [])
   t.same((await client().exchange()).problems, []) // an empty poll: the latest batch
   const [withOrders, latest] = await batchIds(id)
-  await expireSessions(id)
+  await expireSessions(db, id)
   const states = await orderStates(id)
 
   await prune(PERIODS.documentsSeconds / DAY - 0.5)
@@ -93,7 +89,7 @@ t.test('a document is pruned in steps of bounded rows, and a run finishes what a
   t.same((await client().exchange()).problems, [])
   t.same((await client().exchange()).problems, [])
   const [withOrders] = await batchIds(id)
-  await expireSessions(id)
+  await expireSessions(db, id)
   await app.pruner.runOnce({ now: daysAhead(3), periods: PERIODS, rowsPerStep: 2 })
   const left = await db.selectFrom('batch_items').select('fragment').where('batch_id', '=', withOrders!).execute()
   t.equal(left.length, 5)
@@ -106,7 +102,7 @@ t.test('empty polls go after RETENTION_EMPTY_POLLS, batches with orders after RE
   const { id, client, orders } = await setup(t)
   for (let i = 0; i < 3; i++) t.same((await client().exchange()).problems, []) // orders, then two empty polls
   const [withOrders, empty, latest] = await batchIds(id)
-  await expireSessions(id)
+  await expireSessions(db, id)
   const states = await orderStates(id)
 
   await prune(0.5)
@@ -139,7 +135,7 @@ t.test('a re-export from a date reaches orders whose batches the journal no long
   const first = await client().exchange()
   t.equal(first.documentCount, 2)
   t.same((await client().exchange()).problems, []) // an empty poll, so the batch with orders is superseded
-  await expireSessions(id)
+  await expireSessions(db, id)
   t.ok((await prune(PERIODS.journalSeconds / DAY + 1)).pruned.batch_items >= 2)
   t.equal((await db.selectFrom('batch_items').select('order_id').where('order_id', 'in', orders.map((o) => o.id)).execute()).length, 0)
 
@@ -164,7 +160,7 @@ t.test('the latest batch of a live session is kept, and its success still acknow
   const acknowledged = (await api.get(t, BATCH, { params: { id, batchId: firstBatch! } })).json
   t.equal(acknowledged.acknowledged, true, 'its success found its own batch')
 
-  await expireSessions(id)
+  await expireSessions(db, id)
   await prune(PERIODS.journalSeconds / DAY + 1)
   t.same(await batchIds(id), [second], 'once the session expired, only the latest batch stays')
 })
@@ -228,7 +224,7 @@ t.test('a raw upload goes after RETENTION_UPLOADS, its outcome after RETENTION_J
   t.same(listed[0].outcome, kept[0].outcome, 'with what the import made of it')
   t.equal(listed[0].filePrunedAt, pruneAt.toISOString(), 'and when the file went')
 
-  await expireSessions(id)
+  await expireSessions(db, id)
   await prune(PERIODS.journalSeconds / DAY - 1)
   t.equal((await api.get(t, UPLOADS, { params: { id } })).json.uploads.length, 1, 'the outcome stays until RETENTION_JOURNAL')
   t.ok((await prune(PERIODS.journalSeconds / DAY + 1)).pruned.uploads >= 1)
@@ -239,7 +235,7 @@ t.test('/metrics counts the rows pruned by kind and shows the size of the tables
   const { id, client } = await setup(t)
   t.same((await client().exchange()).problems, [])
   t.same((await client().exchange()).problems, [])
-  await expireSessions(id)
+  await expireSessions(db, id)
   const before = sampleValue((await app.inject('/metrics')).body, 'onec_retention_pruned_rows_total', { kind: 'documents' })
   t.type(before, 'number', 'every kind is there from the start')
   const report = await prune(3)
