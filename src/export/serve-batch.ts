@@ -96,13 +96,13 @@ async function serveEmptyPoll(
   const frame = documentFrame({ generatedAt: now, timezone, encoding, bom, schemaVersion })
   const watermarkCandidate = watermarkBound({ now, safetyLagSeconds: config.exportSafetyLagSeconds, openSince: oldestOpenTransaction, leftOut: [] })
   const poll = { integrationId: integration.id, sessionId, queryStartedAt: now, contentType: frame.contentType, watermarkCandidate, head: frame.head, tail: frame.tail }
-  const changed = { companyId: integration.companyId, since: state.watermark }
+  const { companyId } = integration
   let batchId: number | null
   if (databases.platformShared) {
     // The candidate check and the record in one statement, read after the scan start as the locked path reads them.
-    batchId = await recordEmptyPollUnlessChanged(databases.olvery, state.lockVersion, { ...poll, ...changed })
+    batchId = await recordEmptyPollUnlessChanged(databases.olvery, state.lockVersion, { ...poll, companyId, since: state.watermark })
   } else {
-    const candidates = await findCandidateOrders(databases.olvery, { companyId: changed.companyId, changedSince: changed.since })
+    const candidates = await findCandidateOrders(databases.olvery, { companyId, changedSince: state.watermark })
     batchId = candidates.length > 0 ? null : await recordEmptyPoll(databases.db, state.lockVersion, poll)
   }
   if (batchId === null) return null
