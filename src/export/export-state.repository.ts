@@ -271,12 +271,12 @@ const emptyPoll = compiledOnce((db: Kysely<ServiceDatabase>, ...args: EmptyPollA
 
 /**
  * The same, and only if no order of the company changed since `since`: run where the platform's tables are, so it
- * reads them in the statement's own snapshot. Planned for each execution, as the candidate scan is.
+ * reads them in the statement's own snapshot. Prepared like the other statements of a poll: `anyChangedSince` is
+ * written so that its plan does not depend on `since`.
  */
 const emptyPollUnlessChanged = compiledOnce(
   (olvery: Kysely<OlveryDatabase>, companyId: string, since: Date, ...args: EmptyPollArgs) =>
     emptyPollStatement(args, sql<boolean>`not ${anyChangedSince(olvery, companyId, since)}`),
-  { planEachTime: true },
 )
 
 function emptyPollArgs(lockVersion: string, poll: EmptyPoll): EmptyPollArgs {

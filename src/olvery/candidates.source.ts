@@ -100,12 +100,19 @@ function changedIds(olvery: Olvery, companyId: string, since: Date) {
 /**
  * Whether any order of the company changed since `since`, that is whether `findCandidateOrders` would find one, as an
  * expression for a statement of the caller's that runs where the platform's tables are (`Connections.platformShared`):
- * the common poll records its empty answer in the same statement that looks for a change. Its plan depends on `since`,
- * so that statement is planned for each execution.
+ * the common poll records its empty answer in the same statement that looks for a change.
+ *
+ * Each way an order changes is looked up as its earliest change since `since`, in the order of the index that holds it
+ * (orders (company_id, updated_at), payments (updated_at)), and stops at its first row. With that order asked for, a
+ * plan that reads the index is the only cheap one whatever `since` is, so the statement may be prepared and keep one
+ * generic plan: PostgreSQL then plans it once per connection, where planning it each time cost more than running it
+ * (BENCHMARKS.md, notes on section 3). An `exists` would not do: PostgreSQL drops the order and limit of an `exists`
+ * subquery, and a generic plan of it, which must guess how many rows `since` keeps, may read the whole table.
  */
 export function anyChangedSince(olvery: Olvery, companyId: string, since: Date): RawBuilder<boolean> {
-  // Two exists, not one over the UNION: each stops at its first row, where the UNION would collect every change.
-  return sql<boolean>`(exists (${changedOrders(olvery, companyId, since)}) or exists (${changedPayments(olvery, companyId, since)}))`
+  const order = changedOrders(olvery, companyId, since).orderBy('oc.updated_at').limit(sql.lit(1))
+  const payment = changedPayments(olvery, companyId, since).orderBy('pc.updated_at').limit(sql.lit(1))
+  return sql<boolean>`((${order}) is not null or (${payment}) is not null)`
 }
 
 /**
