@@ -1,11 +1,12 @@
 /**
- * Rows written with `COPY … FROM STDIN (FORMAT binary)` on PostgreSQL: one statement for any number of rows, values
- * sent as their binary form (a bytea travels as its bytes, not as twice as many hex digits), on the connection of the
- * Kysely transaction or instance it is given, so it takes part in that transaction like any other statement. COPY
- * keeps no session state, so it works behind PgBouncer in transaction pooling.
+ * Rows written with `COPY … FROM STDIN (FORMAT binary)` on PostgreSQL (`copyRows`), and bytea values read with
+ * `COPY … TO STDOUT (FORMAT binary)` (`copyOutBytea`): one statement for any number of rows, values travelling as
+ * their binary form (a bytea as its bytes, not as twice as many hex digits), on the connection of the Kysely
+ * transaction or instance it is given, so it takes part in that transaction like any other statement. COPY keeps no
+ * session state, so it works behind PgBouncer in transaction pooling.
  *
- * Only for a `pg` pool: the embedded PGlite has no COPY FROM STDIN through Kysely, and callers keep a plain INSERT for
- * it, chosen by the database kind (`Connections.kind`).
+ * Only for a `pg` pool: the embedded PGlite has no COPY FROM STDIN or TO STDOUT through Kysely, and callers keep a
+ * plain INSERT or select for it, chosen by the database kind (`Connections.kind`).
  */
 import { CompiledQuery, type Kysely } from 'kysely'
 import copyStreams from 'pg-copy-streams'
@@ -108,4 +109,83 @@ export async function copyRows(
   stream.end(encodeCopyRows(columns, rows))
   const statement = Object.assign(stream, { then: done.then.bind(done) })
   await db.executeQuery({ ...CompiledQuery.raw('copy'), sql: statement as unknown as string })
+}
+
+/** The binary header: the 11-byte signature, the flags field and the header extension's length (both 0 here). */
+const COPY_OUT_HEADER_LENGTH = 19
+
+/**
+ * The bytes of a one-column bytea `select` (trusted text: never a value from a request), every row's value after the
+ * other, read with `COPY (select) TO STDOUT (FORMAT binary)` on a connection of `db` taken for as long as the bytes
+ * are read. The values arrive as their bytes, not as hex text that a row would bring and that pg would decode into a
+ * buffer of its own; what is yielded are pieces of the chunks read from the socket, so nothing is copied again.
+ * PostgreSQL waits while the consumer does (backpressure), so a caller that must not hold a connection for a slow
+ * reader reads a bounded page whole first. A consumer that stops early (or a value the parser refuses) leaves the
+ * rest read and dropped, so the connection goes back to the pool with no COPY under way. Null values are skipped.
+ *
+ * Only for a `pg` pool, like `copyRows`.
+ */
+export async function* copyOutBytea(db: Pick<Kysely<unknown>, 'executeQuery'>, select: string): AsyncGenerator<Buffer> {
+  const stream = copyStreams.to(`copy (${select}) to stdout (format binary)`)
+  const done = new Promise<{ command: string; rowCount: number; rows: never[] }>((resolve, reject) => {
+    stream.once('end', () => resolve({ command: 'COPY', rowCount: stream.rowCount, rows: [] }))
+    stream.once('error', reject)
+  })
+  const statement = Object.assign(stream, { then: done.then.bind(done) })
+  const running = db.executeQuery({ ...CompiledQuery.raw('copy'), sql: statement as unknown as string })
+  // Awaited below; never left rejected without a handler meanwhile.
+  running.catch(() => undefined)
+  let finished = false
+  try {
+    // Not `for await` on the stream itself: leaving that early destroys the stream, and the connection with it would
+    // never see the end of its COPY.
+    yield* copiedValues(stream.iterator({ destroyOnReturn: false }))
+    await running
+    finished = true
+  } finally {
+    if (!finished) {
+      stream.on('data', () => undefined)
+      await running.catch(() => undefined)
+    }
+  }
+}
+
+/**
+ * The values of COPY's binary format of one column, read across chunk boundaries: the header skipped, then per row
+ * its field count (2 bytes, 1; -1 is the trailer) and the value's length (4 bytes, -1 for null) before the value.
+ */
+async function* copiedValues(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let skip = COPY_OUT_HEADER_LENGTH
+  let value = 0
+  let frame: number[] = []
+  let ended = false
+  for await (const chunk of chunks) {
+    let at = 0
+    while (at < chunk.length) {
+      if (skip > 0) {
+        const n = Math.min(skip, chunk.length - at)
+        skip -= n
+        at += n
+      } else if (value > 0) {
+        const n = Math.min(value, chunk.length - at)
+        yield chunk.subarray(at, at + n)
+        value -= n
+        at += n
+      } else {
+        if (ended) throw new Error('COPY sent data after its trailer')
+        frame.push(chunk[at++]!)
+        if (frame.length === 2) {
+          const fields = (frame[0]! << 8) | frame[1]!
+          if (fields === 0xffff) ended = true
+          else if (fields !== 1) throw new Error(`COPY sent a row of ${fields} fields, expected 1`)
+          if (ended) frame = []
+        } else if (frame.length === 6) {
+          value = Buffer.from(frame.slice(2)).readInt32BE(0)
+          if (value < 0) value = 0 // null
+          frame = []
+        }
+      }
+    }
+  }
+  if (!ended || skip > 0 || value > 0 || frame.length > 0) throw new Error('COPY ended before its trailer')
 }

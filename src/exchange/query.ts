@@ -34,6 +34,6 @@ export async function handleQuery(ctx: SessionContext): Promise<ExchangeAnswer> 
   const body =
     result.orderCount === 0
       ? Buffer.concat([result.head, result.tail])
-      : Readable.from(servedDocument(databases.db, result), { objectMode: false })
+      : Readable.from(servedDocument(databases, result), { objectMode: false })
   return documentAnswer(body, result.byteCount, result.contentType)
 }

@@ -5,7 +5,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
-import { copyRows, type CopyColumn } from '../db/copy-rows.js'
+import { copyOutBytea, copyRows, type CopyColumn } from '../db/copy-rows.js'
 import type { ServiceDatabase } from '../db/database.js'
 import { upsertOrderStatesFromBatch } from './order-state.repository.js'
 
@@ -192,18 +192,21 @@ export async function closeBatch(
 const DOCUMENT_PAGE = 100
 
 /**
- * The bytes of a journaled `query` answer, in order: head, the items' fragments by position, tail. Reads a page of
- * fragments at a time, so memory does not grow with the document; `byte_count` is their total length. Yields
- * nothing when the batch does not exist. `known` spares the reads the caller can answer: the head and tail it has
- * just written, and whether there are items at all.
+ * The bytes of a journaled `query` answer, in order: head, the items' fragments by position, tail; `byte_count` is
+ * their total length. Yields nothing when the batch does not exist. `known` spares the reads the caller can answer:
+ * the head and tail it has just written, and whether there are items at all.
+ *
+ * The fragments are read a page at a time, each page whole before its bytes are yielded, so memory does not grow
+ * with the document and no connection waits on a slow reader (1C reads the answer at its own pace). On PostgreSQL
+ * (`copy: true`) a page is one COPY, its fragments arriving as their bytes (`copyOutBytea`); on PGlite, one select.
  */
 export async function* batchDocumentChunks(
   db: Kysely<ServiceDatabase>,
   batchId: number,
-  known?: { head: Buffer; tail: Buffer; orderCount: number },
+  options: { copy: boolean; known?: { head: Buffer; tail: Buffer; orderCount: number } },
 ): AsyncGenerator<Buffer> {
   const batch =
-    known ??
+    options.known ??
     (await db
       .selectFrom('batches')
       .select(['document_head as head', 'document_tail as tail', 'order_count as orderCount'])
@@ -211,9 +214,36 @@ export async function* batchDocumentChunks(
       .executeTakeFirst())
   if (!batch) return
   if (batch.head.length > 0) yield batch.head
-  let after = -1
   // Batches journaled before migration 0004 have items without fragments (and order_count > 0): nothing to yield.
-  while (batch.orderCount > 0) {
+  if (batch.orderCount > 0) yield* options.copy ? copiedFragments(db, batchId) : pagedFragments(db, batchId)
+  if (batch.tail.length > 0) yield batch.tail
+}
+
+/**
+ * The fragments in pages of DOCUMENT_PAGE positions, one COPY each. Positions have gaps where the plan left orders
+ * out, so the pages go by position from the first to the last, and a page may hold fewer items.
+ */
+async function* copiedFragments(db: Kysely<ServiceDatabase>, batchId: number): AsyncGenerator<Buffer> {
+  if (!Number.isSafeInteger(batchId)) throw new Error(`not a batch id: ${batchId}`)
+  const range = await db
+    .selectFrom('batch_items')
+    .select((eb) => [eb.fn.min('position').as('first'), eb.fn.max('position').as('last')])
+    .where('batch_id', '=', batchId)
+    .executeTakeFirst()
+  if (range?.first == null || range.last == null) return
+  for (let from = range.first; from <= range.last; from += DOCUMENT_PAGE) {
+    const page: Buffer[] = []
+    const select = `select fragment from commerceml.batch_items
+                     where batch_id = ${batchId} and position >= ${from} and position < ${from + DOCUMENT_PAGE}
+                     order by position`
+    for await (const piece of copyOutBytea(db, select)) page.push(piece)
+    yield* page
+  }
+}
+
+async function* pagedFragments(db: Kysely<ServiceDatabase>, batchId: number): AsyncGenerator<Buffer> {
+  let after = -1
+  for (;;) {
     const page = await db
       .selectFrom('batch_items')
       .select(['position', 'fragment'])
@@ -227,7 +257,6 @@ export async function* batchDocumentChunks(
     if (page.length < DOCUMENT_PAGE) break
     after = page[page.length - 1]!.position
   }
-  if (batch.tail.length > 0) yield batch.tail
 }
 
 // One statement: the batch, its orders' states and the export state (greatest() ignores a null watermark, or a

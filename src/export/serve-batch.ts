@@ -4,7 +4,7 @@
  * isolate a poison order (rule 7), journal what the scan renders, record what cannot be sent, bound the watermark
  * (rule 4), frame the document.
  */
-import type { Kysely, Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { ServiceDatabase } from '../db/database.js'
 import type { Integration } from '../integration/integration.js'
 import { findCandidateOrders, findScanStart } from '../olvery/candidates.source.js'
@@ -165,9 +165,9 @@ async function serveLockedBatch(
   })
 }
 
-/** The bytes of a served batch, exactly as journaled, read a page of fragments at a time. */
-export function servedDocument(db: Kysely<ServiceDatabase>, batch: ServedBatch): AsyncGenerator<Buffer> {
-  return batchDocumentChunks(db, batch.batchId, batch)
+/** The bytes of a served batch, exactly as journaled, read back from the database as they are sent. */
+export function servedDocument(databases: ExportDeps['databases'], batch: ServedBatch): AsyncGenerator<Buffer> {
+  return batchDocumentChunks(databases.db, batch.batchId, { copy: databases.kind === 'postgres', known: batch })
 }
 
 /**

@@ -256,14 +256,14 @@ export async function requestReexport(
 }
 
 /**
- * Rule 8: a journaled `query` answer exactly as 1C received it (its Content-Type, length and bytes, read a page of
- * fragments at a time), or null when the integration has no such batch.
+ * Rule 8: a journaled `query` answer exactly as 1C received it (its Content-Type, length and bytes, read back as
+ * they are sent), or null when the integration has no such batch.
  */
 export async function journaledDocument(
   deps: ExportDeps,
   params: { integrationId: string; batchId: number },
 ): Promise<{ contentType: string; byteCount: number; chunks: AsyncGenerator<Buffer> } | null> {
-  const { db } = deps.databases
+  const { db, kind } = deps.databases
   const stored = await findBatchDocument(db, params.integrationId, params.batchId)
-  return stored ? { ...stored, chunks: batchDocumentChunks(db, params.batchId) } : null
+  return stored ? { ...stored, chunks: batchDocumentChunks(db, params.batchId, { copy: kind === 'postgres' }) } : null
 }

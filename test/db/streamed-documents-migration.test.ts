@@ -35,7 +35,7 @@ t.test('a batch journaled before migration 0004 reads back exactly as it was sen
 
   const { applied } = await migrate(databases)
   t.ok(applied.includes('0004_streamed_documents.sql'))
-  t.same(await readBatchDocument(databases.db, batchId), document, 'the old document is served byte for byte')
+  t.same(await readBatchDocument(databases, batchId), document, 'the old document is served byte for byte')
   const batch = await databases.db.selectFrom('batches').select(['byte_count']).where('id', '=', batchId).executeTakeFirstOrThrow()
   t.equal(batch.byte_count, document.length)
   const items = await databases.db

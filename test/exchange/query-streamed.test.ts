@@ -52,7 +52,7 @@ t.test('a batch of several pages arrives whole, in order, with its exact length;
     .executeTakeFirstOrThrow()
   t.equal(batch.order_count, 240)
   t.equal(batch.byte_count, query.body.length, 'the journal records the size that was sent')
-  t.same(await readBatchDocument(databases.db, batch.id), query.body, 'the journal holds the bytes that were sent')
+  t.same(await readBatchDocument(databases, batch.id), query.body, 'the journal holds the bytes that were sent')
   const items = await databases.db.selectFrom('batch_items').select('order_number').where('batch_id', '=', batch.id).execute()
   t.equal(items.length, 240, 'the orders left for later are not items of the batch')
 

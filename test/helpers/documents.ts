@@ -3,12 +3,11 @@
  * encoded fragments (what `query` streams), and a journaled batch read back as one buffer. For tests and small
  * documents only: the service itself never holds a document in memory.
  */
-import type { Kysely } from 'kysely'
-import type { ServiceDatabase } from '../../src/db/database.js'
 import { batchDocumentChunks } from '../../src/export/batches.repository.js'
 import { byteOrderMark, encodeChunk } from '../../src/export/encoding.js'
 import type { DocumentEncoding, SchemaVersion } from '../../src/integration/settings.schema.js'
 import { documentFrame } from '../../src/export/order-document.js'
+import type { Databases } from '../../src/olvery/databases.js'
 
 /**
  * The bytes of a `query` answer carrying these orders' entries (`renderOrderEntry` of the same schema version, 2.08 by
@@ -28,8 +27,8 @@ export function encodeDocument(text: string, encoding: DocumentEncoding, bom: bo
 }
 
 /** A journaled batch's document, whole. */
-export async function readBatchDocument(db: Kysely<ServiceDatabase>, batchId: number): Promise<Buffer> {
+export async function readBatchDocument(databases: Pick<Databases, 'db' | 'kind'>, batchId: number): Promise<Buffer> {
   const chunks: Buffer[] = []
-  for await (const chunk of batchDocumentChunks(db, batchId)) chunks.push(chunk)
+  for await (const chunk of batchDocumentChunks(databases.db, batchId, { copy: databases.kind === 'postgres' })) chunks.push(chunk)
   return Buffer.concat(chunks)
 }

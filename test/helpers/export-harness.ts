@@ -60,7 +60,7 @@ export async function createHarness(
   const openSession = () => openTestSession(databases.db, integration.id)
   const query: Harness['query'] = async (sessionId, now) => {
     const result = await serveBatch(deps, { integration, sessionId, ...(now ? { now } : {}) })
-    const body = await readBatchDocument(databases.db, result.batchId)
+    const body = await readBatchDocument(databases, result.batchId)
     return { batchId: result.batchId, numbers: numbersIn(body, integration.settings.schemaVersion), body, contentType: result.contentType }
   }
   const success: Harness['success'] = (sessionId, now) =>
