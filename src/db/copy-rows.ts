@@ -88,9 +88,8 @@ function encodeCopyRows(columns: readonly CopyColumn[], rows: ReadonlyArray<read
 
 /**
  * Writes `rows` into `table` (schema-qualified, trusted text: never a value from a request) in one COPY on `db`'s
- * connection. The COPY goes through Kysely as a statement of its own: `pg` takes a query object that knows how to run
- * itself (pg-copy-streams' stream), and the object is made awaitable so that Kysely's `await` lasts until PostgreSQL
- * has taken every row (or refused them: the error then fails this call and the transaction, as any statement's).
+ * connection, a statement of its own through Kysely (`runCopy`) that lasts until PostgreSQL has taken every row (or
+ * refused them: the error then fails this call and the transaction, as any statement's).
  */
 export async function copyRows(
   db: Pick<Kysely<unknown>, 'executeQuery'>,
@@ -101,14 +100,27 @@ export async function copyRows(
   if (rows.length === 0) return
   const names = columns.map((c) => `"${c.name}"`).join(', ')
   const stream = copyStreams.from(`copy ${table} (${names}) from stdin (format binary)`)
-  const done = new Promise<{ command: string; rowCount: number; rows: never[] }>((resolve, reject) => {
-    stream.once('finish', () => resolve({ command: 'COPY', rowCount: stream.rowCount, rows: [] }))
-    stream.once('error', reject)
-  })
   // Held until PostgreSQL asks for the data (CopyInResponse), then sent as one message.
   stream.end(encodeCopyRows(columns, rows))
+  await runCopy(db, stream, 'finish')
+}
+
+/**
+ * Runs a pg-copy-streams stream as a statement of `db`: `pg` takes a query object that knows how to run itself, and the
+ * object is made awaitable, so that Kysely's `await` (and the connection it holds) lasts until the stream emits
+ * `endEvent` or fails.
+ */
+function runCopy(
+  db: Pick<Kysely<unknown>, 'executeQuery'>,
+  stream: NodeJS.EventEmitter & { rowCount: number },
+  endEvent: 'finish' | 'end',
+): Promise<unknown> {
+  const done = new Promise<{ command: string; rowCount: number; rows: never[] }>((resolve, reject) => {
+    stream.once(endEvent, () => resolve({ command: 'COPY', rowCount: stream.rowCount, rows: [] }))
+    stream.once('error', reject)
+  })
   const statement = Object.assign(stream, { then: done.then.bind(done) })
-  await db.executeQuery({ ...CompiledQuery.raw('copy'), sql: statement as unknown as string })
+  return db.executeQuery({ ...CompiledQuery.raw('copy'), sql: statement as unknown as string })
 }
 
 /** The binary header: the 11-byte signature, the flags field and the header extension's length (both 0 here). */
@@ -127,12 +139,7 @@ const COPY_OUT_HEADER_LENGTH = 19
  */
 export async function* copyOutBytea(db: Pick<Kysely<unknown>, 'executeQuery'>, select: string): AsyncGenerator<Buffer> {
   const stream = copyStreams.to(`copy (${select}) to stdout (format binary)`)
-  const done = new Promise<{ command: string; rowCount: number; rows: never[] }>((resolve, reject) => {
-    stream.once('end', () => resolve({ command: 'COPY', rowCount: stream.rowCount, rows: [] }))
-    stream.once('error', reject)
-  })
-  const statement = Object.assign(stream, { then: done.then.bind(done) })
-  const running = db.executeQuery({ ...CompiledQuery.raw('copy'), sql: statement as unknown as string })
+  const running = runCopy(db, stream, 'end')
   // Awaited below; never left rejected without a handler meanwhile.
   running.catch(() => undefined)
   let finished = false
@@ -176,12 +183,13 @@ async function* copiedValues(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buff
         frame.push(chunk[at++]!)
         if (frame.length === 2) {
           const fields = (frame[0]! << 8) | frame[1]!
-          if (fields === 0xffff) ended = true
-          else if (fields !== 1) throw new Error(`COPY sent a row of ${fields} fields, expected 1`)
-          if (ended) frame = []
+          if (fields === 0xffff) {
+            ended = true
+            frame = []
+          } else if (fields !== 1) throw new Error(`COPY sent a row of ${fields} fields, expected 1`)
         } else if (frame.length === 6) {
-          value = Buffer.from(frame.slice(2)).readInt32BE(0)
-          if (value < 0) value = 0 // null
+          // A signed 32-bit big-endian length; -1 is null, which adds nothing.
+          value = Math.max(0, (frame[2]! << 24) | (frame[3]! << 16) | (frame[4]! << 8) | frame[5]!)
           frame = []
         }
       }
