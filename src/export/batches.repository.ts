@@ -6,6 +6,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import { compiledOnce } from '../db/compiled-once.js'
 import { copyOutBytea, copyRows, type CopyColumn } from '../db/copy-rows.js'
+import type { Connections } from '../db/connection.js'
 import type { ServiceDatabase } from '../db/database.js'
 import { upsertOrderStatesFromBatch } from './order-state.repository.js'
 
@@ -198,15 +199,16 @@ const DOCUMENT_PAGE = 100
  *
  * The fragments are read a page at a time, each page whole before its bytes are yielded, so memory does not grow
  * with the document and no connection waits on a slow reader (1C reads the answer at its own pace). On PostgreSQL
- * (`copy: true`) a page is one COPY, its fragments arriving as their bytes (`copyOutBytea`); on PGlite, one select.
+ * a page is one COPY, its fragments arriving as their bytes (`copyOutBytea`); on PGlite, one select.
  */
 export async function* batchDocumentChunks(
-  db: Kysely<ServiceDatabase>,
+  databases: Pick<Connections<unknown>, 'db' | 'kind'>,
   batchId: number,
-  options: { copy: boolean; known?: { head: Buffer; tail: Buffer; orderCount: number } },
+  known?: { head: Buffer; tail: Buffer; orderCount: number },
 ): AsyncGenerator<Buffer> {
+  const { db } = databases
   const batch =
-    options.known ??
+    known ??
     (await db
       .selectFrom('batches')
       .select(['document_head as head', 'document_tail as tail', 'order_count as orderCount'])
@@ -215,7 +217,7 @@ export async function* batchDocumentChunks(
   if (!batch) return
   if (batch.head.length > 0) yield batch.head
   // Batches journaled before migration 0004 have items without fragments (and order_count > 0): nothing to yield.
-  if (batch.orderCount > 0) yield* options.copy ? copiedFragments(db, batchId) : pagedFragments(db, batchId)
+  if (batch.orderCount > 0) yield* databases.kind === 'postgres' ? copiedFragments(db, batchId) : pagedFragments(db, batchId)
   if (batch.tail.length > 0) yield batch.tail
 }
 

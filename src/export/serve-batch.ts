@@ -167,7 +167,7 @@ async function serveLockedBatch(
 
 /** The bytes of a served batch, exactly as journaled, read back from the database as they are sent. */
 export function servedDocument(databases: ExportDeps['databases'], batch: ServedBatch): AsyncGenerator<Buffer> {
-  return batchDocumentChunks(databases.db, batch.batchId, { copy: databases.kind === 'postgres', known: batch })
+  return batchDocumentChunks(databases, batch.batchId, batch)
 }
 
 /**

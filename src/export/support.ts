@@ -263,7 +263,6 @@ export async function journaledDocument(
   deps: ExportDeps,
   params: { integrationId: string; batchId: number },
 ): Promise<{ contentType: string; byteCount: number; chunks: AsyncGenerator<Buffer> } | null> {
-  const { db, kind } = deps.databases
-  const stored = await findBatchDocument(db, params.integrationId, params.batchId)
-  return stored ? { ...stored, chunks: batchDocumentChunks(db, params.batchId, { copy: kind === 'postgres' }) } : null
+  const stored = await findBatchDocument(deps.databases.db, params.integrationId, params.batchId)
+  return stored ? { ...stored, chunks: batchDocumentChunks(deps.databases, params.batchId) } : null
 }

@@ -29,6 +29,6 @@ export function encodeDocument(text: string, encoding: DocumentEncoding, bom: bo
 /** A journaled batch's document, whole. */
 export async function readBatchDocument(databases: Pick<Databases, 'db' | 'kind'>, batchId: number): Promise<Buffer> {
   const chunks: Buffer[] = []
-  for await (const chunk of batchDocumentChunks(databases.db, batchId, { copy: databases.kind === 'postgres' })) chunks.push(chunk)
+  for await (const chunk of batchDocumentChunks(databases, batchId)) chunks.push(chunk)
   return Buffer.concat(chunks)
 }
